@@ -1,0 +1,1 @@
+Console.WriteLine("DataPipeline: not written yet");

@@ -1,0 +1,1 @@
+Console.WriteLine("TFRecordCatsDogs: not written yet");
