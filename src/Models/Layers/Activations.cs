@@ -19,11 +19,15 @@ internal static class Activations
         return key;
     }
 
-    /// <summary>Applies <paramref name="name"/>; <paramref name="channelAxis"/> is where softmax normalises.</summary>
-    internal static Tensor Apply(string name, Tensor x, long channelAxis = -1) => name switch
+    /// <summary>
+    /// Applies <paramref name="name"/>; <paramref name="channelAxis"/> is where softmax normalises. With
+    /// <paramref name="ownsInput"/> (x is a fresh layer output nothing else holds) relu runs in place: conv and
+    /// linear backward need their inputs, not outputs, so this saves one activation-sized buffer per layer.
+    /// </summary>
+    internal static Tensor Apply(string name, Tensor x, long channelAxis = -1, bool ownsInput = false) => name switch
     {
         "linear" => x,
-        "relu" => nn.functional.relu(x),
+        "relu" => ownsInput ? x.relu_() : nn.functional.relu(x),
         "softmax" => x.softmax(channelAxis),
         "sigmoid" => x.sigmoid(),
         "tanh" => x.tanh(),

@@ -100,7 +100,7 @@ public sealed class Conv2D : Layer
         return [oh, ow, Filters];
     }
 
-    internal override Tensor Call(Tensor x, bool training) => Activations.Apply(_activation, Convolve(x), channelAxis: 1);
+    internal override Tensor Call(Tensor x, bool training) => Activations.Apply(_activation, Convolve(x), channelAxis: 1, ownsInput: true);
 
     internal override Tensor CallWithoutSoftmax(Tensor x, bool training) =>
         _activation == "softmax" ? Convolve(x) : Call(x, training);

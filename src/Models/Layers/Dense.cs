@@ -44,7 +44,7 @@ public sealed class Dense : Layer
         return [.. inputShape[..^1], Units];
     }
 
-    internal override Tensor Call(Tensor x, bool training) => Activations.Apply(_activation, Linear(x));
+    internal override Tensor Call(Tensor x, bool training) => Activations.Apply(_activation, Linear(x), ownsInput: true);
 
     internal override Tensor CallWithoutSoftmax(Tensor x, bool training) =>
         _activation == "softmax" ? Linear(x) : Call(x, training);
