@@ -21,7 +21,7 @@ sealed class SlicesDataset<T>(PlanStep step, long count, Func<long, T> element, 
         for (long i = 0; i < count; i++)
         {
             token.ThrowIfCancellationRequested();
-            yield return element(i);
+            yield return Elements.Detach(element(i));
         }
     }
 }

@@ -4,12 +4,14 @@ namespace Pipeline;
 /// <c>Batch</c>: groups <c>batchSize</c> consecutive elements and collates them (by default: stacked along a new
 /// first axis, component-wise). Reads whole slices at once when its input is an in-memory tensor source.
 /// </summary>
-sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropRemainder, Func<IReadOnlyList<T>, TBatch> collate, bool builtInCollation, string? collateName)
+sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropRemainder, Func<IReadOnlyList<T>, TBatch> collate, bool builtInCollation, string? collateName,
+    string stepName = "Batch", bool sliceFusion = true, Action<PlanStep>? describe = null)
     : UnaryDataset<T, TBatch>(input)
 {
     protected override PlanStep CreateStep()
     {
-        var step = new PlanStep("Batch", StepKind.Batch).With("batchSize", batchSize, positional: true);
+        var step = new PlanStep(stepName, StepKind.Batch).With("batchSize", batchSize, positional: true);
+        describe?.Invoke(step);
         if (dropRemainder) step.With("dropRemainder", true);
         if (collateName is not null) step.With("collate", collateName);
         return step;
@@ -26,7 +28,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
 
     protected override IEnumerable<TBatch> Iterate(IterationContext context)
     {
-        if (builtInCollation && Input is SlicesDataset<T> { Batch: { } slice } source && typeof(T) == typeof(TBatch))
+        if (builtInCollation && sliceFusion && Input is SlicesDataset<T> { Batch: { } slice } source && typeof(T) == typeof(TBatch))
             return Sliced(context, source.Count, (Func<long, long, TBatch>)(object)slice);
         return Grouped(context);
     }
@@ -38,7 +40,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
             context.CancellationToken.ThrowIfCancellationRequested();
             var length = Math.Min(batchSize, count - start);
             if (length < batchSize && dropRemainder) yield break;
-            yield return slice(start, length);
+            yield return Elements.Detach(slice(start, length));
         }
     }
 
@@ -48,7 +50,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
         long batchIndex = 0;
         try
         {
-            foreach (var x in Input.Enumerate(context))
+            foreach (var x in Input.Read(context))
             {
                 pending.Add(x);
                 if (pending.Count < batchSize) continue;
@@ -69,7 +71,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
         TBatch batch;
         try
         {
-            batch = collate(pending);
+            batch = Elements.RunScoped(collate, (IReadOnlyList<T>)pending);
         }
         catch (Exception e) when (!builtInCollation)
         {

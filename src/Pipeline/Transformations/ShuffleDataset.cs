@@ -35,7 +35,7 @@ sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, long? seed, boo
         var buffer = new List<T>(capacity);
         try
         {
-            foreach (var x in Input.Enumerate(context))
+            foreach (var x in Input.Read(context))
             {
                 if (buffer.Count < bufferSize)
                 {
