@@ -30,7 +30,23 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
     {
         if (builtInCollation && sliceFusion && Input is SlicesDataset<T> { Batch: { } slice } source && typeof(T) == typeof(TBatch))
             return Sliced(context, source.Count, (Func<long, long, TBatch>)(object)slice);
+        if (builtInCollation && sliceFusion && typeof(T) == typeof(TBatch) && Input is ShuffleDataset<T> { Input: SlicesDataset<T> { Gather: { } gather } slices } shuffle)
+            return Gathered(context, shuffle.ShuffledIndices(context, slices.Count), (Func<long[], TBatch>)(object)gather);
         return Grouped(context);
+    }
+
+    /// <summary>Shuffle over an in-memory tensor source: shuffle indices, then gather each batch with one index_select per tensor.</summary>
+    IEnumerable<TBatch> Gathered(IterationContext context, IEnumerable<long> indices, Func<long[], TBatch> gather)
+    {
+        var pending = new List<long>(batchSize);
+        foreach (var i in indices)
+        {
+            pending.Add(i);
+            if (pending.Count < batchSize) continue;
+            yield return Elements.Detach(gather([.. pending]));
+            pending.Clear();
+        }
+        if (pending.Count > 0 && !dropRemainder) yield return Elements.Detach(gather([.. pending]));
     }
 
     IEnumerable<TBatch> Sliced(IterationContext context, long count, Func<long, long, TBatch> slice)
