@@ -27,7 +27,8 @@ public sealed class TFRecordReader : IDisposable
     private readonly Stream _file;
     private readonly bool _leaveOpen;
     private readonly bool _skipCorrupt;
-    private readonly long _knownLength; // decompressed size when known (uncompressed seekable input), else -1
+    private readonly long _start; // stream position where reading began
+    private long _knownLength; // decompressed size when known (uncompressed seekable input), else -1
     private byte[] _buf;
     private int _pos, _end;
     private long _bufOffset; // stream offset of _buf[0]
@@ -60,7 +61,8 @@ public sealed class TFRecordReader : IDisposable
         _skipCorrupt = skipCorrupt;
         Name = name;
         _input = RecordFormat.Decompress(stream, compression, leaveOpen: true);
-        _knownLength = compression == TFRecordCompression.None && stream.CanSeek ? stream.Length - stream.Position : -1;
+        _start = stream.CanSeek ? stream.Position : 0;
+        _knownLength = compression == TFRecordCompression.None && stream.CanSeek ? stream.Length - _start : -1;
         _buf = GC.AllocateUninitializedArray<byte>(bufferSize);
     }
 
@@ -108,6 +110,12 @@ public sealed class TFRecordReader : IDisposable
                 continue;
             }
             long remaining = _knownLength >= 0 ? _knownLength - start - RecordFormat.HeaderSize : long.MaxValue;
+            if (remaining != long.MaxValue && length <= (ulong)MaxRecordLength && length + RecordFormat.FooterSize > (ulong)remaining)
+            {
+                // The file may have grown since it was opened (e.g. an event file still being written).
+                _knownLength = _file.Length - _start;
+                remaining = _knownLength - start - RecordFormat.HeaderSize;
+            }
             if (length > (ulong)MaxRecordLength || (remaining != long.MaxValue && length + RecordFormat.FooterSize > (ulong)remaining))
             {
                 string why = length > (ulong)MaxRecordLength

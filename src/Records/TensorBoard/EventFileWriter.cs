@@ -90,6 +90,31 @@ public sealed class EventFileWriter : IDisposable
         AddSummary(new Summary { Value = { new Summary.Types.Value { Tag = tag, Image = image } } }, step);
     }
 
+    /// <summary>
+    /// Logs a histogram of <paramref name="values"/> (TensorBoard's Histograms and Distributions tabs), bucketed like
+    /// TF1's <c>tf.summary.histogram</c>: exponential buckets growing by 1.1x from 1e-12, runs of empty buckets merged.
+    /// </summary>
+    /// <param name="tag">Series name, e.g. <c>dense/kernel_0</c>.</param>
+    /// <param name="values">The values (any shape, any floating or integer dtype).</param>
+    /// <param name="step">Step or epoch index.</param>
+    public void AddHistogram(string tag, TorchSharp.torch.Tensor values, long step)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var flat = values.detach().cpu().to_type(TorchSharp.torch.ScalarType.Float64).contiguous();
+        AddHistogram(tag, flat.data<double>().ToArray(), step);
+    }
+
+    /// <summary>Logs a histogram of <paramref name="values"/>; see <see cref="AddHistogram(string, TorchSharp.torch.Tensor, long)"/>.</summary>
+    /// <param name="tag">Series name.</param>
+    /// <param name="values">The values.</param>
+    /// <param name="step">Step or epoch index.</param>
+    public void AddHistogram(string tag, ReadOnlySpan<double> values, long step)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        var histogram = Histograms.Build(values);
+        AddSummary(new Summary { Value = { new Summary.Types.Value { Tag = tag, Histo = histogram } } }, step);
+    }
+
     /// <summary>Logs a summary (one or more tagged values) at <paramref name="step"/>.</summary>
     /// <param name="summary">The summary.</param>
     /// <param name="step">Step or epoch index.</param>
