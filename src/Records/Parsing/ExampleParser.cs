@@ -22,11 +22,18 @@ public static class ExampleParser
     /// <param name="serialized">The record bytes.</param>
     /// <param name="features">Feature key to description.</param>
     /// <returns>Per-key results without a batch dimension; dispose when done.</returns>
-    public static ParsedFeatures ParseSingleExample(ReadOnlySpan<byte> serialized, IReadOnlyDictionary<string, FeatureSpec> features)
+    public static ParsedFeatures ParseSingleExample(ReadOnlySpan<byte> serialized, IReadOnlyDictionary<string, FeatureSpec> features) =>
+        ParseSingleExample(serialized.ToArray(), features);
+
+    /// <summary>Parses one serialized <see cref="Example"/> (<c>tf.io.parse_single_example</c>), e.g. an element of <see cref="TFRecordDataset"/>.</summary>
+    /// <param name="serialized">The record bytes (not copied; string values are copied out).</param>
+    /// <param name="features">Feature key to description.</param>
+    /// <returns>Per-key results without a batch dimension; dispose when done.</returns>
+    public static ParsedFeatures ParseSingleExample(byte[] serialized, IReadOnlyDictionary<string, FeatureSpec> features)
     {
+        ArgumentNullException.ThrowIfNull(serialized);
         ArgumentNullException.ThrowIfNull(features);
-        var example = ParseMessage(Example.Parser, serialized, "Example", 0);
-        return ParseFeatureMaps([example.Features], features, batched: false);
+        return ParseExamples([serialized], features, batched: false, allowWire: true);
     }
 
     /// <summary>Parses a batch of serialized <see cref="Example"/>s (<c>tf.io.parse_example</c>).</summary>
@@ -37,9 +44,25 @@ public static class ExampleParser
     {
         ArgumentNullException.ThrowIfNull(serialized);
         ArgumentNullException.ThrowIfNull(features);
+        return ParseExamples(serialized, features, batched: true, allowWire: true);
+    }
+
+    /// <summary>
+    /// Reads the wire format directly when it is the plain encoding (no object graph, values decoded straight into the
+    /// output arrays), else parses with Google.Protobuf, which applies protobuf's merge rules and reports malformed input.
+    /// </summary>
+    internal static ParsedFeatures ParseExamples(IReadOnlyList<byte[]> serialized, IReadOnlyDictionary<string, FeatureSpec> specs, bool batched, bool allowWire)
+    {
+        var entries = specs.ToArray();
+        var raw = allowWire ? RawSource.TryCreate(serialized, entries) : null;
+        if (raw is not null) return ParseFeatureMaps(raw, entries, batched);
         var maps = new Features?[serialized.Count];
-        for (int i = 0; i < maps.Length; i++) maps[i] = ParseMessage(Example.Parser, serialized[i], "Example", i).Features;
-        return ParseFeatureMaps(maps, features, batched: true);
+        for (int i = 0; i < maps.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(serialized[i], $"serialized[{i}]");
+            maps[i] = ParseMessage(Example.Parser, serialized[i], "Example", i).Features;
+        }
+        return ParseFeatureMaps(new ProtoSource(maps), entries, batched);
     }
 
     /// <summary>Parses one serialized <see cref="SequenceExample"/> (<c>tf.io.parse_single_sequence_example</c>).</summary>
@@ -52,7 +75,7 @@ public static class ExampleParser
         IReadOnlyDictionary<string, FeatureSpec>? contextFeatures, IReadOnlyDictionary<string, FeatureSpec>? sequenceFeatures)
     {
         var example = ParseMessage(SequenceExample.Parser, serialized, "SequenceExample", 0);
-        var context = ParseFeatureMaps([example.Context], contextFeatures ?? Empty, batched: false);
+        var context = ParseFeatureMaps(new ProtoSource([example.Context]), (contextFeatures ?? Empty).ToArray(), batched: false);
         try
         {
             var lists = ParseFeatureLists([example.FeatureLists], sequenceFeatures ?? Empty, batched: false, lengths: null);
@@ -76,7 +99,7 @@ public static class ExampleParser
         ArgumentNullException.ThrowIfNull(serialized);
         var parsed = new SequenceExample[serialized.Count];
         for (int i = 0; i < parsed.Length; i++) parsed[i] = ParseMessage(SequenceExample.Parser, serialized[i], "SequenceExample", i);
-        var context = ParseFeatureMaps(parsed.Select(p => p.Context).ToArray(), contextFeatures ?? Empty, batched: true);
+        var context = ParseFeatureMaps(new ProtoSource(parsed.Select(p => p.Context).ToArray()), (contextFeatures ?? Empty).ToArray(), batched: true);
         var lengths = new ParsedFeatures();
         try
         {
@@ -105,19 +128,20 @@ public static class ExampleParser
         }
     }
 
-    private static ParsedFeatures ParseFeatureMaps(IReadOnlyList<Features?> examples, IReadOnlyDictionary<string, FeatureSpec> specs, bool batched)
+    private static ParsedFeatures ParseFeatureMaps(IFeatureSource examples, KeyValuePair<string, FeatureSpec>[] specs, bool batched)
     {
         var result = new ParsedFeatures();
         try
         {
-            foreach (var (key, spec) in specs)
+            for (int k = 0; k < specs.Length; k++)
             {
+                var (key, spec) = specs[k];
                 ArgumentNullException.ThrowIfNull(spec, $"features[\"{key}\"]");
                 result.Add(key, spec switch
                 {
-                    FixedLenFeature f => FixedLen(examples, key, f, batched),
-                    VarLenFeature v => VarLen(examples.Select(e => Lookup(e, key)).ToArray(), key, v, batched),
-                    FixedLenSequenceFeature s => SequenceInExample(examples, key, s, batched),
+                    FixedLenFeature f => FixedLen(examples, k, key, f, batched),
+                    VarLenFeature v => VarLen(examples, k, key, v, batched),
+                    FixedLenSequenceFeature s => SequenceInExample(examples, k, key, s, batched),
                     _ => throw new ArgumentException($"Unsupported feature description {spec.GetType().Name} for '{key}'."),
                 });
             }
@@ -133,20 +157,18 @@ public static class ExampleParser
     private static Feature? Lookup(Features? map, string key) =>
         map is not null && map.Feature.TryGetValue(key, out var f) ? f : null;
 
-    private static object FixedLen(IReadOnlyList<Features?> examples, string key, FixedLenFeature spec, bool batched)
+    private static object FixedLen(IFeatureSource examples, int k, string key, FixedLenFeature spec, bool batched)
     {
         long size = spec.ShapeSize;
         var output = new Column(spec.DType, checked(examples.Count * size));
         for (int b = 0; b < examples.Count; b++)
         {
-            var feature = Lookup(examples[b], key);
-            if (feature is null)
+            if (!examples.TryGet(b, k, key, spec, out var values))
             {
                 if (spec.Default is null) throw Required(key, spec);
                 output.Fill(b * size, size, spec.Default);
                 continue;
             }
-            var values = Values.Of(feature, spec, key, b);
             if (values.Count != size)
                 throw new InvalidDataException($"Key: {key}, Index: {b}. Number of {spec.DTypeName} values != expected. Values size: {values.Count} but output shape: [{string.Join(", ", spec.Shape)}]");
             output.Put(b * size, values);
@@ -154,15 +176,14 @@ public static class ExampleParser
         return output.Build(batched ? [examples.Count, .. spec.Shape] : spec.Shape);
     }
 
-    private static SparseFeature VarLen(IReadOnlyList<Feature?> rows, string key, FeatureSpec spec, bool batched)
+    private static SparseFeature VarLen(IFeatureSource rows, int k, string key, FeatureSpec spec, bool batched)
     {
         var indices = new List<long>();
         var values = new Column(spec.DType, 0);
         long maxLength = 0;
         for (int b = 0; b < rows.Count; b++)
         {
-            if (rows[b] is not { } feature) continue;
-            var v = Values.Of(feature, spec, key, b);
+            if (!rows.TryGet(b, k, key, spec, out var v)) continue;
             for (int i = 0; i < v.Count; i++)
             {
                 if (batched) indices.Add(b);
@@ -178,20 +199,18 @@ public static class ExampleParser
         return values.BuildSparse(indexTensor, denseShape);
     }
 
-    private static object SequenceInExample(IReadOnlyList<Features?> examples, string key, FixedLenSequenceFeature spec, bool batched)
+    private static object SequenceInExample(IFeatureSource examples, int k, string key, FixedLenSequenceFeature spec, bool batched)
     {
         long rowSize = spec.RowSize;
         var found = new Values[examples.Count];
         var rows = new long[examples.Count];
         for (int b = 0; b < examples.Count; b++)
         {
-            var feature = Lookup(examples[b], key);
-            if (feature is null)
+            if (!examples.TryGet(b, k, key, spec, out found[b]))
             {
                 if (!spec.AllowMissing) throw Required(key, spec);
                 continue;
             }
-            found[b] = Values.Of(feature, spec, key, b);
             if (rowSize == 0 ? found[b].Count != 0 : found[b].Count % rowSize != 0)
                 throw new InvalidDataException($"Key: {key}, Index: {b}. Number of {spec.DTypeName} values is not a multiple of the row shape [{string.Join(", ", spec.Shape)}]: got {found[b].Count}");
             rows[b] = rowSize == 0 ? 0 : found[b].Count / rowSize;
@@ -296,16 +315,100 @@ public static class ExampleParser
     private static InvalidDataException Required(string key, FeatureSpec spec) =>
         new($"Feature: {key} (data type: {spec.DTypeName}) is required but could not be found.");
 
-    /// <summary>The values of one Feature, type-checked against the description.</summary>
+    /// <summary>Where each example's features come from: parsed protobuf messages, or the raw wire bytes.</summary>
+    private interface IFeatureSource
+    {
+        int Count { get; }
+
+        /// <summary>The values of feature <paramref name="key"/> (description index <paramref name="k"/>) in example <paramref name="b"/>, type-checked; false when absent.</summary>
+        bool TryGet(int b, int k, string key, FeatureSpec spec, out Values values);
+    }
+
+    private sealed class ProtoSource(IReadOnlyList<Features?> maps) : IFeatureSource
+    {
+        public int Count => maps.Count;
+
+        public bool TryGet(int b, int k, string key, FeatureSpec spec, out Values values)
+        {
+            values = default;
+            if (Lookup(maps[b], key) is not { } feature) return false;
+            values = Values.Of(feature, spec, key, b);
+            return true;
+        }
+    }
+
+    private sealed class RawSource : IFeatureSource
+    {
+        private readonly IReadOnlyList<byte[]> _data;
+        private readonly RawFeature[] _features; // [example * keys + key]
+        private readonly int _keys;
+
+        private RawSource(IReadOnlyList<byte[]> data, RawFeature[] features, int keys) => (_data, _features, _keys) = (data, features, keys);
+
+        public int Count => _data.Count;
+
+        /// <summary>Scans and validates every wanted feature of every example; null if any needs the full protobuf parser.</summary>
+        public static RawSource? TryCreate(IReadOnlyList<byte[]> data, KeyValuePair<string, FeatureSpec>[] specs)
+        {
+            var keys = ExampleWire.EncodeKeys(specs.Select(s => s.Key));
+            var features = new RawFeature[data.Count * keys.Length];
+            Span<(int Start, int Length)> found = keys.Length <= 64 ? stackalloc (int, int)[keys.Length] : new (int, int)[keys.Length];
+            for (int b = 0; b < data.Count; b++)
+            {
+                var bytes = data[b];
+                if (bytes is null || !ExampleWire.TryScan(bytes, keys, found)) return null;
+                for (int k = 0; k < keys.Length; k++)
+                {
+                    var (start, length) = found[k];
+                    ref var f = ref features[b * keys.Length + k];
+                    f.Start = -1;
+                    if (start < 0) continue;
+                    var expected = specs[k].Value?.DType ?? FeatureType.Int64;
+                    if (!ExampleWire.TryReadFeature(bytes.AsSpan(start, length), expected, out f.Kind, out int listStart, out f.Length)) return null;
+                    f.Start = start + listStart;
+                    f.Count = ExampleWire.Count(bytes.AsSpan(f.Start, f.Length), f.Kind);
+                    if (f.Count < 0) return null;
+                }
+            }
+            return new RawSource(data, features, keys.Length);
+        }
+
+        public bool TryGet(int b, int k, string key, FeatureSpec spec, out Values values)
+        {
+            var f = _features[b * _keys + k];
+            values = default;
+            if (f.Start < 0) return false;
+            Values.CheckType(f.Kind, spec, key, b);
+            values = new Values(_data[b], f);
+            return true;
+        }
+    }
+
+    /// <summary>A feature's list inside the raw bytes: kind, list message position, value count.</summary>
+    private struct RawFeature
+    {
+        public int Start;
+        public int Length;
+        public int Count;
+        public FeatureType Kind;
+    }
+
+    /// <summary>The values of one Feature, type-checked against the description: protobuf lists or a raw list message.</summary>
     private readonly struct Values
     {
         public readonly RepeatedField<long>? Int64;
         public readonly RepeatedField<float>? Float32;
         public readonly RepeatedField<ByteString>? Bytes;
+        public readonly byte[]? Raw;
+        public readonly RawFeature RawList;
 
         private Values(RepeatedField<long>? i, RepeatedField<float>? f, RepeatedField<ByteString>? s) => (Int64, Float32, Bytes) = (i, f, s);
 
-        public int Count => Int64?.Count ?? Float32?.Count ?? Bytes?.Count ?? 0;
+        public Values(byte[] raw, RawFeature list) => (Raw, RawList) = (raw, list);
+
+        public int Count => Raw is not null ? RawList.Count : Int64?.Count ?? Float32?.Count ?? Bytes?.Count ?? 0;
+
+        public ReadOnlySpan<byte> RawSpan => Raw.AsSpan(RawList.Start, RawList.Length);
 
         public static Values Of(Feature feature, FeatureSpec spec, string key, int index)
         {
@@ -316,12 +419,15 @@ public static class ExampleParser
                 Feature.KindOneofCase.FloatList => FeatureType.Float32,
                 _ => spec.DType, // an empty Feature is an empty list of any type
             };
-            if (actual != spec.DType)
-            {
-                string name = actual switch { FeatureType.String => "string", FeatureType.Int64 => "int64", _ => "float" };
-                throw new InvalidDataException($"Key: {key}, Index: {index}. Data types don't match. Data type: {name} but expected type: {spec.DTypeName}");
-            }
+            CheckType(actual, spec, key, index);
             return new Values(feature.Int64List?.Value, feature.FloatList?.Value, feature.BytesList?.Value);
+        }
+
+        public static void CheckType(FeatureType actual, FeatureSpec spec, string key, int index)
+        {
+            if (actual == spec.DType) return;
+            string name = actual switch { FeatureType.String => "string", FeatureType.Int64 => "int64", _ => "float" };
+            throw new InvalidDataException($"Key: {key}, Index: {index}. Data types don't match. Data type: {name} but expected type: {spec.DTypeName}");
         }
     }
 
@@ -345,6 +451,17 @@ public static class ExampleParser
         public void Put(long offset, Values v)
         {
             int at = (int)offset;
+            if (v.Raw is not null)
+            {
+                if (v.Count == 0) return;
+                switch (_type)
+                {
+                    case FeatureType.Int64: ExampleWire.CopyInt64(v.RawSpan, _int64.AsSpan(at, v.Count)); break;
+                    case FeatureType.Float32: ExampleWire.CopyFloat32(v.RawSpan, _float32.AsSpan(at, v.Count)); break;
+                    default: ExampleWire.CopyBytes(v.RawSpan, _bytes.AsSpan(at, v.Count)); break;
+                }
+                return;
+            }
             switch (_type)
             {
                 case FeatureType.Int64: v.Int64?.CopyTo(_int64, at); break;

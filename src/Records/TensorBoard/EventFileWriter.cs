@@ -101,7 +101,7 @@ public sealed class EventFileWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(values);
         using var flat = values.detach().cpu().to_type(TorchSharp.torch.ScalarType.Float64).contiguous();
-        AddHistogram(tag, flat.data<double>().ToArray(), step);
+        AddHistogram(tag, flat.numel() == 0 ? [] : flat.data<double>().ToArray(), step);
     }
 
     /// <summary>Logs a histogram of <paramref name="values"/>; see <see cref="AddHistogram(string, TorchSharp.torch.Tensor, long)"/>.</summary>
