@@ -1,12 +1,16 @@
-using System.Collections;
 using System.Threading.Channels;
 
 namespace Pipeline.Records;
 
 /// <summary>
-/// The records of one or more TFRecord files, as <c>tf.data.TFRecordDataset</c>: each element is one record's bytes
-/// (usually a serialized <see cref="Example"/>), a fresh array owned by the receiver.
-/// Streaming with bounded memory; both CRCs of every record are verified.
+/// The records of one or more TFRecord files, as <c>tf.data.TFRecordDataset</c>: a <see cref="Dataset{T}"/> whose
+/// elements are the records' bytes (usually serialized <see cref="Example"/>s), each a fresh array owned by the receiver.
+/// Streaming with bounded memory; both CRCs of every record are verified. Composes with every transformation:
+/// <code>
+/// var ds = new TFRecordDataset(files, TFRecordCompression.Gzip, numParallelReads: 4)
+///     .Map(record => Parse(record), numParallelCalls: Dataset.Autotune)
+///     .Shuffle(1000).Batch(32).Prefetch();
+/// </code>
 /// </summary>
 /// <remarks>
 /// With <c>numParallelReads</c> &gt; 1 that many files are read at once on background threads and their records are
@@ -15,7 +19,7 @@ namespace Pipeline.Records;
 /// Corrupt data raises <see cref="DataLossException"/> naming the file and offset, unless <c>skipCorrupt</c> is set,
 /// in which case it is dropped and counted in <see cref="SkippedRecords"/>.
 /// </remarks>
-public sealed class TFRecordDataset : IEnumerable<byte[]>
+public sealed class TFRecordDataset : Dataset<byte[]>
 {
     private long _skippedRecords;
     private long _skippedBytes;
@@ -73,21 +77,31 @@ public sealed class TFRecordDataset : IEnumerable<byte[]>
     /// <summary>Corrupt bytes dropped so far, over all iterations (only with <see cref="SkipCorrupt"/>).</summary>
     public long SkippedBytes => Interlocked.Read(ref _skippedBytes);
 
-    /// <summary>Streams the records; each array is new and belongs to the caller.</summary>
-    /// <returns>An enumerator over the records.</returns>
-    public IEnumerator<byte[]> GetEnumerator() =>
-        (NumParallelReads == 1 || FileNames.Count == 1 ? Sequential() : Interleaved()).GetEnumerator();
+    /// <summary>How the plan prints this source, e.g. <c>TFRecordDataset(2 files, compression=Gzip, numParallelReads=2)</c>.</summary>
+    public override PlanStep Step
+    {
+        get
+        {
+            var step = new PlanStep("TFRecordDataset", StepKind.Source)
+                .With("files", FileNames.Count, positional: true, text: FileNames.Count == 1 ? $"'{Path.GetFileName(FileNames[0])}'" : $"{FileNames.Count} files");
+            if (Compression != TFRecordCompression.None) step.With("compression", Compression);
+            if (BufferSize != TFRecordReader.DefaultBufferSize) step.With("bufferSize", BufferSize);
+            if (NumParallelReads != 1) step.With("numParallelReads", NumParallelReads);
+            if (SkipCorrupt) step.With("skipCorrupt", true);
+            return step;
+        }
+    }
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <summary>Streams the records; each array is new and belongs to the receiver.</summary>
+    /// <param name="context">Cancellation of this iteration.</param>
+    /// <returns>The records.</returns>
+    protected override IEnumerable<byte[]> Iterate(IterationContext context) =>
+        NumParallelReads == 1 || FileNames.Count == 1 ? Sequential(context.CancellationToken) : Interleaved(context.CancellationToken);
 
-    /// <inheritdoc/>
-    public override string ToString() =>
-        $"TFRecordDataset({FileNames.Count} file{(FileNames.Count == 1 ? "" : "s")}, compression={Compression}, bufferSize={BufferSize}, numParallelReads={NumParallelReads}{(SkipCorrupt ? ", skipCorrupt" : "")})";
-
-    private IEnumerable<byte[]> Sequential()
+    private IEnumerable<byte[]> Sequential(CancellationToken cancel)
     {
         foreach (var file in FileNames)
-            foreach (var record in ReadFile(file, CancellationToken.None))
+            foreach (var record in ReadFile(file, cancel))
                 yield return record;
     }
 
@@ -97,8 +111,9 @@ public sealed class TFRecordDataset : IEnumerable<byte[]>
         long skippedRecords = 0, skippedBytes = 0;
         try
         {
-            while (!cancel.IsCancellationRequested && reader.TryReadNext(out var record))
+            while (reader.TryReadNext(out var record))
             {
+                cancel.ThrowIfCancellationRequested();
                 Account(reader, ref skippedRecords, ref skippedBytes);
                 var copy = GC.AllocateUninitializedArray<byte>(record.Length);
                 record.Span.CopyTo(copy);
@@ -126,12 +141,12 @@ public sealed class TFRecordDataset : IEnumerable<byte[]>
     }
 
     /// <summary>TensorFlow's deterministic interleave: cycle over open files taking one record each; an exhausted slot is refilled with the next file when the cycle comes back to it.</summary>
-    private IEnumerable<byte[]> Interleaved()
+    private IEnumerable<byte[]> Interleaved(CancellationToken iteration)
     {
         int cycle = Math.Min(NumParallelReads, FileNames.Count);
         var slots = new ChannelReader<byte[]>?[cycle];
         var producers = new List<Task>();
-        using var cancel = new CancellationTokenSource();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(iteration);
         int nextFile = 0, open = 0, index = 0;
         try
         {
@@ -149,7 +164,8 @@ public sealed class TFRecordDataset : IEnumerable<byte[]>
                     index = (index + 1) % cycle;
                     continue;
                 }
-                if (TryTake(slot, out var record))
+                iteration.ThrowIfCancellationRequested();
+                if (TryTake(slot, out var record, iteration))
                 {
                     yield return record;
                 }
@@ -170,12 +186,12 @@ public sealed class TFRecordDataset : IEnumerable<byte[]>
         }
     }
 
-    private static bool TryTake(ChannelReader<byte[]> slot, out byte[] record)
+    private static bool TryTake(ChannelReader<byte[]> slot, out byte[] record, CancellationToken cancel)
     {
         while (!slot.TryRead(out record!))
         {
             // Blocks this (consumer) thread only; a faulted producer rethrows its exception here.
-            if (!slot.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return false;
+            if (!slot.WaitToReadAsync(cancel).AsTask().GetAwaiter().GetResult()) return false;
         }
         return true;
     }
