@@ -1,0 +1,62 @@
+namespace Pipeline;
+
+public static partial class Dataset
+{
+    /// <summary>
+    /// <c>dataset.map(f)</c>: applies <paramref name="function"/> to each element.
+    /// </summary>
+    /// <param name="dataset">The input.</param>
+    /// <param name="function">The function; it receives ownership of its input (the step disposes the parts of the
+    /// input not returned in the output, so the function need not).</param>
+    /// <param name="numParallelCalls">1 (default) runs on the consumer's thread; N runs up to N calls at once on worker
+    /// threads; <see cref="Autotune"/> uses <see cref="DatasetOptions.ThreadPoolSize"/> (by default the processor count).</param>
+    /// <param name="deterministic">With parallel calls: true keeps input order, false yields results as they complete;
+    /// null follows <see cref="DatasetOptions.Deterministic"/> (true by default).</param>
+    /// <param name="traits">What the lint should know about the function (e.g. <see cref="StepTraits.Random"/> for
+    /// augmentation). Without it, names containing Random, Augment, Noise, Flip, Crop or Jitter count as random and
+    /// names containing Decode, Parse, Load, Read or Resize as expensive.</param>
+    /// <param name="name">How the plan names the function (default: the method name, or <c>lambda</c>).</param>
+    public static Dataset<TOut> Map<TIn, TOut>(this Dataset<TIn> dataset, Func<TIn, TOut> function,
+        int numParallelCalls = 1, bool? deterministic = null, StepTraits? traits = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(function);
+        CheckParallelism(numParallelCalls, nameof(numParallelCalls));
+        var fname = name ?? FunctionNames.Of(function);
+        return new MapDataset<TIn, TOut>(dataset, function, fname, numParallelCalls, deterministic, traits ?? GuessTraits(fname));
+    }
+
+    /// <summary>
+    /// <c>dataset.map(lambda x, y: ...)</c>: <see cref="Map{TIn, TOut}"/> for pair elements, with the pair unpacked
+    /// into two arguments as tf.data does.
+    /// </summary>
+    /// <param name="dataset">The input.</param>
+    /// <param name="function">The function of both components.</param>
+    /// <param name="numParallelCalls">See <see cref="Map{TIn, TOut}"/>.</param>
+    /// <param name="deterministic">See <see cref="Map{TIn, TOut}"/>.</param>
+    /// <param name="traits">See <see cref="Map{TIn, TOut}"/>.</param>
+    /// <param name="name">See <see cref="Map{TIn, TOut}"/>.</param>
+    public static Dataset<TOut> Map<T1, T2, TOut>(this Dataset<(T1, T2)> dataset, Func<T1, T2, TOut> function,
+        int numParallelCalls = 1, bool? deterministic = null, StepTraits? traits = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return dataset.Map(e => function(e.Item1, e.Item2), numParallelCalls, deterministic, traits, name ?? FunctionNames.Of(function));
+    }
+
+    /// <summary>Traits guessed from a function's name when the caller gave none; documented on Map.</summary>
+    internal static StepTraits GuessTraits(string functionName)
+    {
+        var traits = StepTraits.None;
+        string[] random = ["random", "augment", "noise", "flip", "crop", "jitter"];
+        string[] expensive = ["decode", "parse", "load", "read", "resize"];
+        if (random.Any(w => functionName.Contains(w, StringComparison.OrdinalIgnoreCase))) traits |= StepTraits.Random;
+        if (expensive.Any(w => functionName.Contains(w, StringComparison.OrdinalIgnoreCase))) traits |= StepTraits.Expensive;
+        return traits;
+    }
+
+    static void CheckParallelism(int value, string name)
+    {
+        if (value != Autotune && value < 1)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1 or Dataset.Autotune ({Autotune}), but was {value}.");
+    }
+}
