@@ -28,6 +28,7 @@ model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metric
 
 History history;
 var clock = Stopwatch.StartNew();
+double seconds;
 if (options.DataDir is null)
 {
     var generation = Stopwatch.StartNew();
@@ -38,12 +39,14 @@ if (options.DataDir is null)
                       $"generated in {generation.Elapsed.TotalSeconds:F1}s; the last {options.ValidationSplit * 100:F0}% are held out for validation.");
     clock.Restart();
     history = model.Fit(images, y, batchSize: options.BatchSize, epochs: options.Epochs, validationSplit: options.ValidationSplit);
+    seconds = clock.Elapsed.TotalSeconds;
 }
 else
 {
-    history = QuickStartData.FitOnDirectory(model, options);
+    clock.Restart();
+    history = QuickStartData.FitOnDirectory(model, options, out var loadSeconds);
+    seconds = clock.Elapsed.TotalSeconds - loadSeconds;
 }
-var seconds = clock.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Validation accuracy after {options.Epochs} epochs: {history["val_accuracy"][^1] * 100:F1}% (chance: 10%). " +
     $"Training took {seconds:F0}s, {seconds / options.Epochs:F1}s per epoch."));

@@ -1,5 +1,5 @@
 using NumSharp;
-using Pipeline.Models.Interop;
+using Pipeline;
 using Pipeline.Models.Layers;
 using Pipeline.Models.Losses;
 using Pipeline.Models.Optimizers;
@@ -159,8 +159,8 @@ public abstract partial class Model : IDisposable
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        using var tx = HostArrays.ToTensor(x);
-        using var ty = HostArrays.ToTensor(y);
+        using var tx = x.ToTensor();
+        using var ty = y.ToTensor();
         return Fit(tx, ty, batchSize, epochs, validationSplit, shuffle, verbose);
     }
 
@@ -189,8 +189,8 @@ public abstract partial class Model : IDisposable
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        using var tx = HostArrays.ToTensor(x);
-        using var ty = HostArrays.ToTensor(y);
+        using var tx = x.ToTensor();
+        using var ty = y.ToTensor();
         return Evaluate(tx, ty, batchSize, verbose);
     }
 
@@ -220,7 +220,7 @@ public abstract partial class Model : IDisposable
             }
         }
         using var all = outputs.Count == 1 ? outputs[0].contiguous() : cat(outputs, 0);
-        return HostArrays.ToNDArray(all);
+        return all.ToNDArray();
     }
 
     /// <summary>Runs the model on a NumSharp array; see the tensor overload.</summary>
@@ -231,7 +231,7 @@ public abstract partial class Model : IDisposable
     public NDArray Predict(NDArray x, int batchSize = 32, int verbose = 1)
     {
         ArgumentNullException.ThrowIfNull(x);
-        using var tx = HostArrays.ToTensor(x);
+        using var tx = x.ToTensor();
         return Predict(tx, batchSize, verbose);
     }
 
