@@ -18,17 +18,10 @@ public static class PipelineBench
         var only = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
         bool Wanted(string name) => only.Count == 0 || only.Contains(name);
         Console.WriteLine($"load average at start: {LoadAverage()}");
-        // Every contender consumes on the same kind of thread: a fresh one, not the process's main thread, where
-        // libtorch's OpenMP team was measured 10-50x slower for these small ops when the machine is oversubscribed.
-        var body = new Thread(() =>
-        {
-            if (Wanted("overhead")) Overhead(quick ? 1_000_000 : 10_000_000);
-            if (Wanted("parallel")) ParallelMap(quick ? 200 : 1_000);
-            if (Wanted("cifar")) Cifar(quick ? 10_000 : 50_000, epochs: 1);
-            if (Wanted("training")) PipelineBenchTraining.WaitFraction(steps: quick ? 20 : 100);
-        }, maxStackSize: 16 << 20) { Name = "bench consumer" };
-        body.Start();
-        body.Join();
+        if (Wanted("overhead")) Overhead(quick ? 1_000_000 : 10_000_000);
+        if (Wanted("parallel")) ParallelMap(quick ? 200 : 1_000);
+        if (Wanted("cifar")) Cifar(quick ? 10_000 : 50_000, epochs: 1);
+        if (Wanted("training")) OnFreshThread(() => PipelineBenchTraining.WaitFraction(steps: quick ? 20 : 100));
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return 0;
     }
@@ -170,15 +163,38 @@ public static class PipelineBench
     /// </summary>
     internal static TimeSpan Time(Action action)
     {
-        action();
+        OnFreshThread(action);
         var best = TimeSpan.MaxValue;
         for (var r = 0; r < Repeats; r++)
         {
-            var sw = Stopwatch.StartNew();
-            action();
-            if (sw.Elapsed < best) best = sw.Elapsed;
+            var elapsed = TimeSpan.Zero;
+            OnFreshThread(() =>
+            {
+                var sw = Stopwatch.StartNew();
+                action();
+                elapsed = sw.Elapsed;
+            });
+            if (elapsed < best) best = elapsed;
         }
         return best;
+    }
+
+    /// <summary>
+    /// Runs each timed contender on a new thread, as Prefetch runs its producer: on this oversubscribed machine a
+    /// thread that has run many libtorch ops was measured several times slower on small ops than a fresh one
+    /// (OpenMP team spin-waits), which would otherwise favour whichever contender happens to use new threads.
+    /// </summary>
+    static void OnFreshThread(Action action)
+    {
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try { action(); }
+            catch (Exception e) { error = e; }
+        }, maxStackSize: 16 << 20);
+        thread.Start();
+        thread.Join();
+        if (error is not null) throw new InvalidOperationException("benchmark body failed", error);
     }
 
     internal static int Repeats { get; set; } = 3;
