@@ -119,7 +119,7 @@ public class ExecutionTests
         var seen = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in Dataset.Range(1_000_000).Prefetch(8).AsAsyncEnumerable().Enumerate(cts.Token))
+            await foreach (var _ in Dataset.Range(1_000_000).Prefetch(8).AsAsyncEnumerable().WithCancellation(cts.Token))
                 if (++seen == 10) await cts.CancelAsync();
         });
         Assert.Equal(10, seen);
