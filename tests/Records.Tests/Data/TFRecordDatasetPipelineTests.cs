@@ -47,6 +47,24 @@ public class TFRecordDatasetPipelineTests
     }
 
     [Fact]
+    public void Batching_records_first_then_parsing_each_batch_is_tfs_vectorized_parse()
+    {
+        var ds = new TFRecordDataset([Fixtures.PenguinTrain], TFRecordCompression.Gzip)
+            .Batch(100, records => records.ToArray())
+            .Map(batch => ExampleParser.ParseExample(batch, Penguin));
+        var sizes = new List<long>();
+        long zeros = 0;
+        foreach (var features in ds)
+            using (features)
+            {
+                sizes.Add(features["species"].shape[0]);
+                zeros += features["species"].eq(0).sum().item<long>();
+            }
+        Assert.Equal(new long[] { 100, 100, 34 }, sizes);
+        Assert.Equal(99, zeros);
+    }
+
+    [Fact]
     public void The_plan_names_the_source_and_its_options()
     {
         var ds = new TFRecordDataset([Fixtures.PenguinTrain, Fixtures.PenguinEval], TFRecordCompression.Gzip, numParallelReads: 2).Map(ParsePenguin);
