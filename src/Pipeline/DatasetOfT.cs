@@ -12,7 +12,7 @@ namespace Pipeline;
 /// <remarks>
 /// <para><b>Design.</b> A dataset is an immutable description: building one (<c>Map</c>, <c>Shuffle</c>, ...) runs
 /// nothing. Each <c>foreach</c> (or <c>await foreach</c>) is a new epoch that walks the chain from this
-/// dataset back to its source: every step pulls from its input through <see cref="Enumerate(IterationContext)"/>.
+/// dataset back to its source: every step pulls from its input through <see cref="Read(IterationContext)"/>.
 /// Steps that work in the background (<c>Prefetch</c>, parallel <c>Map</c>, parallel <c>Interleave</c>) stop their
 /// threads when the enumerator is disposed, which <c>foreach</c> does even on <c>break</c> or exceptions.</para>
 /// <para><b>Ownership.</b> Every element a dataset yields belongs to the receiver, who disposes it (or moves it into a
@@ -40,7 +40,7 @@ namespace Pipeline;
 /// }
 /// </code>
 /// <para>A transformation of your own does the same with its input listed in <see cref="Inputs"/> and read through
-/// <c>input.Enumerate(context)</c>; most needs are met by <c>Map</c>, <c>FlatMap</c> or <c>Apply</c> instead.</para>
+/// <c>input.Read(context)</c>; most needs are met by <c>Map</c>, <c>FlatMap</c> or <c>Apply</c> instead.</para>
 /// </remarks>
 public abstract class Dataset<T> : IDataset, IEnumerable<T>
 {
@@ -69,7 +69,7 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
 
     /// <summary>
     /// Yields this dataset's elements for one iteration. Implement it in a source or transformation; consumers call
-    /// <see cref="Enumerate(IterationContext)"/>, <c>foreach</c> or <c>await foreach</c> instead.
+    /// <see cref="Read(IterationContext)"/>, <c>foreach</c> or <c>await foreach</c> instead.
     /// </summary>
     /// <param name="context">Cancellation and options of the current iteration; pass it to your inputs.</param>
     protected abstract IEnumerable<T> Iterate(IterationContext context);
@@ -81,25 +81,25 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
     protected virtual IAsyncEnumerable<T> IterateAsync(IterationContext context) => new SynchronousAsyncEnumerable<T>(Iterate(context));
 
     /// <summary>One iteration under <paramref name="context"/>: how a step reads its input.</summary>
-    public IEnumerable<T> Enumerate(IterationContext context)
+    public IEnumerable<T> Read(IterationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         return Iterate(context);
     }
 
     /// <summary>One iteration that stops with <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.</summary>
-    public IEnumerable<T> Enumerate(CancellationToken cancellationToken = default) =>
+    public IEnumerable<T> WithCancellation(CancellationToken cancellationToken) =>
         Iterate(new IterationContext(cancellationToken, Options));
 
-    /// <summary>Async form of <see cref="Enumerate(IterationContext)"/>.</summary>
-    public IAsyncEnumerable<T> EnumerateAsync(IterationContext context)
+    /// <summary>Async form of <see cref="Read(IterationContext)"/>.</summary>
+    public IAsyncEnumerable<T> ReadAsync(IterationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         return IterateAsync(context);
     }
 
     /// <summary>Starts a new iteration (epoch).</summary>
-    public IEnumerator<T> GetEnumerator() => Enumerate().GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => WithCancellation(CancellationToken.None).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -121,6 +121,12 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
     {
         public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => dataset.GetAsyncEnumerator(cancellationToken);
     }
+
+    /// <summary>
+    /// Checks the plan against tf.data's ordering advice and returns one finding per mistake (empty when none), each
+    /// with a stable rule ID from <see cref="LintRules"/> and a fix. In a unit test: <c>Assert.Empty(dataset.Lint())</c>.
+    /// </summary>
+    public IReadOnlyList<LintFinding> Lint() => Linter.Check(this);
 
     /// <summary>The plan, e.g. <c>TFRecordDataset -> Map(parse, numParallelCalls=AUTOTUNE) -> Batch(64) -> Prefetch(AUTOTUNE)</c>.</summary>
     public override string ToString() => string.Join(" -> ", Plan);

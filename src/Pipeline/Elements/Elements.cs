@@ -25,6 +25,30 @@ static class Elements
         }
     }
 
+    /// <summary>
+    /// Takes the tensors of <paramref name="element"/> out of whatever DisposeScope they were registered in (tensors
+    /// made on the consumer's thread join its current scope), so that a pipeline can hold them across MoveNext calls
+    /// and hand them over scope-free: the receiver disposes them or moves them into a scope of its own.
+    /// </summary>
+    internal static T Detach<T>(T element)
+    {
+        if (!ResourceInfo<T>.Holds || element is null) return element;
+        if (element is torch.Tensor single) single.DetachFromDisposeScope();
+        else Visit(element, static d => (d as torch.Tensor)?.DetachFromDisposeScope());
+        return element;
+    }
+
+    /// <summary>
+    /// Runs a user function inside its own DisposeScope so the temporaries it creates are freed when it returns; the
+    /// tensors of its result are detached (scope-free, owned by the caller).
+    /// </summary>
+    internal static TOut RunScoped<TIn, TOut>(Func<TIn, TOut> function, TIn input)
+    {
+        if (!ResourceInfo<TIn>.Holds && !ResourceInfo<TOut>.Holds) return function(input);
+        using var scope = torch.NewDisposeScope();
+        return Detach(function(input));
+    }
+
     /// <summary>Disposes every disposable inside <paramref name="element"/>.</summary>
     internal static void Dispose<T>(T element)
     {
@@ -88,6 +112,27 @@ static class Elements
                 break;
         }
     }
+
+    /// <summary>
+    /// A second owner's handle on <paramref name="element"/>: tensors become aliases (new handles on the same storage,
+    /// no copy), containers are rebuilt around them, resource-free values are returned as they are.
+    /// </summary>
+    internal static T Share<T>(T element)
+    {
+        if (!ResourceInfo<T>.Holds || element is null) return element;
+        return Detach((T)ShareObject(element));
+    }
+
+    static object ShareObject(object value) => value switch
+    {
+        torch.Tensor t => t.alias(),
+        ValueTuple<torch.Tensor, torch.Tensor> p => (p.Item1.alias(), p.Item2.alias()),
+        Dictionary<string, torch.Tensor> d => d.ToDictionary(kv => kv.Key, kv => kv.Value.alias()),
+        ITuple tuple when value.GetType().IsValueType => Activator.CreateInstance(value.GetType(),
+            Enumerable.Range(0, tuple.Length).Select(i => tuple[i] is { } item ? ShareObject(item) : null).ToArray())!,
+        IDisposable => throw new NotSupportedException($"Elements of type {value.GetType().Name} cannot be shared between owners (needed by Cache and overlapping Window); use Tensor, tuples or Dictionary<string, Tensor>."),
+        _ => value,
+    };
 
     /// <summary>Describes <paramref name="value"/>'s shape for error messages.</summary>
     internal static string Describe(object? value) => value switch

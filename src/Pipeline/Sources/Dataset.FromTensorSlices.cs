@@ -16,7 +16,8 @@ public static partial class Dataset
         ArgumentNullException.ThrowIfNull(tensor);
         var n = FirstDimension(tensor, nameof(tensor));
         var step = new PlanStep("FromTensorSlices", StepKind.Source).With("shape", Shape(tensor), positional: true);
-        return new SlicesDataset<Tensor>(step, n, i => tensor.select(0, i), (start, length) => tensor.narrow(0, start, length).clone());
+        return new SlicesDataset<Tensor>(step, n, i => tensor.select(0, i), (start, length) => tensor.narrow(0, start, length).clone(),
+            indices => Take(tensor, indices));
     }
 
     /// <summary>
@@ -33,7 +34,8 @@ public static partial class Dataset
             throw new ArgumentException($"FromTensorSlices: x and y must have the same length along the first axis, but x has {n} (shape {Shape(x)}) and y has {m} (shape {Shape(y)}).", nameof(y));
         var step = new PlanStep("FromTensorSlices", StepKind.Source).With("shapes", $"({Shape(x)}, {Shape(y)})", positional: true);
         return new SlicesDataset<(Tensor, Tensor)>(step, n, i => (x.select(0, i), y.select(0, i)),
-            (start, length) => (x.narrow(0, start, length).clone(), y.narrow(0, start, length).clone()));
+            (start, length) => (x.narrow(0, start, length).clone(), y.narrow(0, start, length).clone()),
+            indices => { using var index = torch.tensor(indices); return (x.index_select(0, index), y.index_select(0, index)); });
     }
 
     /// <summary><c>from_tensor_slices((x, y))</c> with the pair as a tuple.</summary>
@@ -115,6 +117,12 @@ public static partial class Dataset
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         return FromTensorSlices(x.ToTensor(), y.ToTensor());
+    }
+
+    static Tensor Take(Tensor tensor, long[] indices)
+    {
+        using var index = torch.tensor(indices);
+        return tensor.index_select(0, index);
     }
 
     static Tensor OwnedCopy(Array array)

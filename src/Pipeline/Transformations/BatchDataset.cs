@@ -4,12 +4,14 @@ namespace Pipeline;
 /// <c>Batch</c>: groups <c>batchSize</c> consecutive elements and collates them (by default: stacked along a new
 /// first axis, component-wise). Reads whole slices at once when its input is an in-memory tensor source.
 /// </summary>
-sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropRemainder, Func<IReadOnlyList<T>, TBatch> collate, bool builtInCollation, string? collateName)
+sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropRemainder, Func<IReadOnlyList<T>, TBatch> collate, bool builtInCollation, string? collateName,
+    string stepName = "Batch", bool sliceFusion = true, Action<PlanStep>? describe = null)
     : UnaryDataset<T, TBatch>(input)
 {
     protected override PlanStep CreateStep()
     {
-        var step = new PlanStep("Batch", StepKind.Batch).With("batchSize", batchSize, positional: true);
+        var step = new PlanStep(stepName, StepKind.Batch).With("batchSize", batchSize, positional: true);
+        describe?.Invoke(step);
         if (dropRemainder) step.With("dropRemainder", true);
         if (collateName is not null) step.With("collate", collateName);
         return step;
@@ -26,9 +28,25 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
 
     protected override IEnumerable<TBatch> Iterate(IterationContext context)
     {
-        if (builtInCollation && Input is SlicesDataset<T> { Batch: { } slice } source && typeof(T) == typeof(TBatch))
+        if (builtInCollation && sliceFusion && Input is SlicesDataset<T> { Batch: { } slice } source && typeof(T) == typeof(TBatch))
             return Sliced(context, source.Count, (Func<long, long, TBatch>)(object)slice);
+        if (builtInCollation && sliceFusion && typeof(T) == typeof(TBatch) && Input is ShuffleDataset<T> { Input: SlicesDataset<T> { Gather: { } gather } slices } shuffle)
+            return Gathered(context, shuffle.ShuffledIndices(context, slices.Count), (Func<long[], TBatch>)(object)gather);
         return Grouped(context);
+    }
+
+    /// <summary>Shuffle over an in-memory tensor source: shuffle indices, then gather each batch with one index_select per tensor.</summary>
+    IEnumerable<TBatch> Gathered(IterationContext context, IEnumerable<long> indices, Func<long[], TBatch> gather)
+    {
+        var pending = new List<long>(batchSize);
+        foreach (var i in indices)
+        {
+            pending.Add(i);
+            if (pending.Count < batchSize) continue;
+            yield return Elements.Detach(gather([.. pending]));
+            pending.Clear();
+        }
+        if (pending.Count > 0 && !dropRemainder) yield return Elements.Detach(gather([.. pending]));
     }
 
     IEnumerable<TBatch> Sliced(IterationContext context, long count, Func<long, long, TBatch> slice)
@@ -38,7 +56,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
             context.CancellationToken.ThrowIfCancellationRequested();
             var length = Math.Min(batchSize, count - start);
             if (length < batchSize && dropRemainder) yield break;
-            yield return slice(start, length);
+            yield return Elements.Detach(slice(start, length));
         }
     }
 
@@ -48,7 +66,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
         long batchIndex = 0;
         try
         {
-            foreach (var x in Input.Enumerate(context))
+            foreach (var x in Input.Read(context))
             {
                 pending.Add(x);
                 if (pending.Count < batchSize) continue;
@@ -69,7 +87,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
         TBatch batch;
         try
         {
-            batch = collate(pending);
+            batch = Elements.RunScoped(collate, (IReadOnlyList<T>)pending);
         }
         catch (Exception e) when (!builtInCollation)
         {

@@ -29,7 +29,7 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
         TOut y;
         try
         {
-            y = function(x);
+            y = Elements.RunScoped(function, x);
         }
         catch (Exception e)
         {
@@ -43,7 +43,7 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
     IEnumerable<TOut> Sequential(IterationContext context)
     {
         long index = 0;
-        foreach (var x in Input.Enumerate(context))
+        foreach (var x in Input.Read(context))
             yield return Apply(x, index++);
     }
 
@@ -51,7 +51,7 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
     {
         var token = context.CancellationToken;
         var inFlight = new List<Task<TOut>>(parallelism);
-        using var source = Input.Enumerate(context).GetEnumerator();
+        using var source = Input.Read(context).GetEnumerator();
         long index = 0;
         var inputDone = false;
         try

@@ -22,7 +22,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
 
     protected override IEnumerable<T> Iterate(IterationContext context)
     {
-        if (bufferSize == 0) return Input.Enumerate(context);
+        if (bufferSize == 0) return Input.Read(context);
         return Consume(context);
     }
 
@@ -38,6 +38,11 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
             {
                 if (run.Reader.TryRead(out var item))
                 {
+                    if (context.CancellationToken.IsCancellationRequested)
+                    {
+                        Elements.Dispose(item);
+                        context.CancellationToken.ThrowIfCancellationRequested();
+                    }
                     yield return item;
                     continue;
                 }
@@ -56,7 +61,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
     {
         if (bufferSize == 0)
         {
-            await foreach (var x in Input.EnumerateAsync(context).WithCancellation(cancellationToken)) yield return x;
+            await foreach (var x in Input.ReadAsync(context).WithCancellation(cancellationToken)) yield return x;
             yield break;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, cancellationToken);
@@ -66,7 +71,14 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
         {
             while (await run.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
                 while (run.Reader.TryRead(out var item))
+                {
+                    if (linked.Token.IsCancellationRequested)
+                    {
+                        Elements.Dispose(item);
+                        linked.Token.ThrowIfCancellationRequested();
+                    }
                     yield return item;
+                }
             run.ThrowIfFailed();
         }
         finally
@@ -105,7 +117,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
             var token = context.CancellationToken;
             try
             {
-                foreach (var x in input.Enumerate(context))
+                foreach (var x in input.Read(context))
                 {
                     if (!Write(writer, x, token)) break;
                 }

@@ -23,19 +23,38 @@ sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, long? seed, boo
 
     public override long Cardinality() => Input.Cardinality();
 
-    protected override IEnumerable<T> Iterate(IterationContext context)
+    protected override IEnumerable<T> Iterate(IterationContext context) => Run(Input.Read(context), context, NextEpochRandom(), Elements.Dispose);
+
+    DeterministicRandom NextEpochRandom()
     {
         var epoch = Interlocked.Increment(ref _epoch);
-        return Run(context, new DeterministicRandom(DeterministicRandom.Mix(_seed, reshuffleEachIteration ? epoch : 0)));
+        return new DeterministicRandom(DeterministicRandom.Mix(_seed, reshuffleEachIteration ? epoch : 0));
     }
 
-    IEnumerable<T> Run(IterationContext context, DeterministicRandom random)
+    /// <summary>
+    /// The order this step would yield the elements of a <paramref name="count"/>-element index source in, for one
+    /// epoch: the same algorithm and random draws as <see cref="Iterate"/>, so a fused Batch gathers exactly the
+    /// batches the element-by-element path would stack.
+    /// </summary>
+    internal IEnumerable<long> ShuffledIndices(IterationContext context, long count) =>
+        Run(CountUp(count, context.CancellationToken), context, NextEpochRandom(), static _ => { });
+
+    static IEnumerable<long> CountUp(long count, CancellationToken token)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            token.ThrowIfCancellationRequested();
+            yield return i;
+        }
+    }
+
+    IEnumerable<TElement> Run<TElement>(IEnumerable<TElement> input, IterationContext context, DeterministicRandom random, Action<TElement> dispose)
     {
         var capacity = Input.Cardinality() is >= 0 and var n ? (int)Math.Min(n, bufferSize) : Math.Min(bufferSize, 1 << 16);
-        var buffer = new List<T>(capacity);
+        var buffer = new List<TElement>(capacity);
         try
         {
-            foreach (var x in Input.Enumerate(context))
+            foreach (var x in input)
             {
                 if (buffer.Count < bufferSize)
                 {
@@ -60,7 +79,7 @@ sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, long? seed, boo
         }
         finally
         {
-            foreach (var left in buffer) Elements.Dispose(left);
+            foreach (var left in buffer) dispose(left);
         }
     }
 }

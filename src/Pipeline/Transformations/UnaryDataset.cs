@@ -6,7 +6,7 @@ abstract class UnaryDataset<TIn, TOut>(Dataset<TIn> input) : Dataset<TOut>
     readonly IReadOnlyList<IDataset> _inputs = [input];
     PlanStep? _step;
 
-    protected Dataset<TIn> Input { get; } = input;
+    internal Dataset<TIn> Input { get; } = input;
 
     public sealed override IReadOnlyList<IDataset> Inputs => _inputs;
 

@@ -126,4 +126,13 @@ public class CoreDatasetTests
         Assert.Equal(Dataset.Autotune, ds.Plan[1]["numParallelCalls"]);
         static long Square(long x) => x * x;
     }
+
+    [Fact]
+    public void Batch_right_after_FromTensorSlices_gives_the_same_batches_as_stacking_elements()
+    {
+        using var x = torch.arange(10 * 3, dtype: ScalarType.Float32).reshape(10, 3);
+        var sliced = Dataset.FromTensorSlices(x).Batch(4).Select(b => { using (b) return b.data<float>().ToArray(); }).ToList();
+        var stacked = Dataset.FromTensorSlices(x).Map(t => t).Batch(4).Select(b => { using (b) return b.data<float>().ToArray(); }).ToList();
+        Assert.Equal(stacked, sliced);
+    }
 }

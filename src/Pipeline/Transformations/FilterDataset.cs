@@ -1,0 +1,30 @@
+namespace Pipeline;
+
+/// <summary><c>Filter</c>: keeps the elements the predicate accepts and disposes the others.</summary>
+sealed class FilterDataset<T>(Dataset<T> input, Func<T, bool> predicate, string predicateName) : UnaryDataset<T, T>(input)
+{
+    protected override PlanStep CreateStep() => new PlanStep("Filter", StepKind.Filter).With("predicate", predicateName, positional: true);
+
+    public override long Cardinality() => Input.Cardinality() == Dataset.InfiniteCardinality ? Dataset.InfiniteCardinality : Dataset.UnknownCardinality;
+
+    protected override IEnumerable<T> Iterate(IterationContext context)
+    {
+        long index = 0;
+        foreach (var x in Input.Read(context))
+        {
+            bool keep;
+            try
+            {
+                keep = Elements.RunScoped(predicate, x);
+            }
+            catch (Exception e)
+            {
+                Elements.Dispose(x);
+                throw new DatasetException(Stage, index, e);
+            }
+            index++;
+            if (keep) yield return x;
+            else Elements.Dispose(x);
+        }
+    }
+}
