@@ -50,8 +50,8 @@ try
         return (image.MoveToOuterDisposeScope(), label);
     }
 
-    var trainData = new TFRecordDataset([trainFile]).Map(ParseImage, numParallelCalls: Dataset.Autotune).Shuffle(bufferSize: 256, seed: 42).Batch(batchSize);
-    var testData = new TFRecordDataset([testFile]).Map(ParseImage, numParallelCalls: Dataset.Autotune).Batch(batchSize);
+    var trainData = new TFRecordDataset([trainFile]).Map(ParseImage, numParallelCalls: Dataset.Autotune).Shuffle(bufferSize: 256, seed: 42).Batch(batchSize).Prefetch();
+    var testData = new TFRecordDataset([testFile]).Map(ParseImage, numParallelCalls: Dataset.Autotune).Batch(batchSize).Prefetch();
     Console.WriteLine($"train: {trainData}");
 
     // 3. The model: two conv + two dense layers.
