@@ -21,6 +21,8 @@ namespace Pipeline.Records;
 /// </code>
 /// <para>Writing to a caller's stream goes straight to that stream; <see cref="Close"/> and <see cref="Dispose"/> both
 /// finish the compressed stream (if any) and flush.</para>
+/// <para>One writer is for one thread at a time (like TensorFlow's); write from several threads through a lock or one
+/// writer per shard.</para>
 /// </remarks>
 public sealed class TFRecordWriter : IDisposable
 {
