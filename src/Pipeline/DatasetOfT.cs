@@ -87,8 +87,12 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
         return Iterate(context);
     }
 
-    /// <summary>One iteration that stops with <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.</summary>
-    public IEnumerable<T> WithCancellation(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// One iteration that stops with <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is
+    /// cancelled: <c>foreach (var x in dataset.Enumerate(token))</c>. (Without a token, <c>dataset.Enumerate()</c> is
+    /// tf.data's <c>enumerate</c>, which pairs elements with their index.)
+    /// </summary>
+    public IEnumerable<T> Enumerate(CancellationToken cancellationToken) =>
         Iterate(new IterationContext(cancellationToken, Options));
 
     /// <summary>Async form of <see cref="Read(IterationContext)"/>.</summary>
@@ -99,13 +103,13 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
     }
 
     /// <summary>Starts a new iteration (epoch).</summary>
-    public IEnumerator<T> GetEnumerator() => WithCancellation(CancellationToken.None).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => Enumerate(CancellationToken.None).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>
     /// Starts a new iteration (epoch) for <c>await foreach</c> (found by pattern, so
-    /// <c>await foreach (var x in dataset.WithCancellation(token))</c> needs <see cref="AsAsyncEnumerable"/>).
+    /// <c>await foreach (var x in dataset.AsAsyncEnumerable().WithCancellation(token))</c> passes a token).
     /// </summary>
     public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         IterateAsync(new IterationContext(cancellationToken, Options)).GetAsyncEnumerator(cancellationToken);

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Pipeline.Records;
 
 /// <summary>
@@ -23,6 +21,7 @@ public sealed class TFRecordDataset : Dataset<byte[]>
 {
     private long _skippedRecords;
     private long _skippedBytes;
+    private TFRecordDataset? _parent; // a per-file dataset made for numParallelReads counts into its parent
 
     /// <summary>Reads the records of <paramref name="filenames"/>, file after file (or interleaved, see remarks).</summary>
     /// <param name="filenames">TFRecord files, in order.</param>
@@ -128,97 +127,29 @@ public sealed class TFRecordDataset : Dataset<byte[]>
 
     private void Account(TFRecordReader reader, ref long records, ref long bytes)
     {
+        var target = _parent ?? this;
         if (reader.SkippedRecords != records)
         {
-            Interlocked.Add(ref _skippedRecords, reader.SkippedRecords - records);
+            Interlocked.Add(ref target._skippedRecords, reader.SkippedRecords - records);
             records = reader.SkippedRecords;
         }
         if (reader.SkippedBytes != bytes)
         {
-            Interlocked.Add(ref _skippedBytes, reader.SkippedBytes - bytes);
+            Interlocked.Add(ref target._skippedBytes, reader.SkippedBytes - bytes);
             bytes = reader.SkippedBytes;
         }
     }
 
-    /// <summary>TensorFlow's deterministic interleave: cycle over open files taking one record each; an exhausted slot is refilled with the next file when the cycle comes back to it.</summary>
+    /// <summary>
+    /// TensorFlow's <c>num_parallel_reads</c> is <c>interleave(cycle_length=n, block_length=1, num_parallel_calls=n)</c> over
+    /// one dataset per file; Pipeline's Interleave does exactly that, each open file read ahead on its own thread.
+    /// </summary>
     private IEnumerable<byte[]> Interleaved(CancellationToken iteration)
     {
-        int cycle = Math.Min(NumParallelReads, FileNames.Count);
-        var slots = new ChannelReader<byte[]>?[cycle];
-        var producers = new List<Task>();
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(iteration);
-        int nextFile = 0, open = 0, index = 0;
-        try
-        {
-            while (nextFile < FileNames.Count || open > 0)
-            {
-                var slot = slots[index];
-                if (slot is null)
-                {
-                    if (nextFile < FileNames.Count)
-                    {
-                        slots[index] = Start(FileNames[nextFile++], producers, cancel.Token);
-                        open++;
-                        continue; // read from the new file in this same turn
-                    }
-                    index = (index + 1) % cycle;
-                    continue;
-                }
-                iteration.ThrowIfCancellationRequested();
-                if (TryTake(slot, out var record, iteration))
-                {
-                    yield return record;
-                }
-                else
-                {
-                    slots[index] = null;
-                    open--;
-                }
-                index = (index + 1) % cycle;
-            }
-        }
-        finally
-        {
-            cancel.Cancel();
-            foreach (var s in slots)
-                if (s is not null) while (s.TryRead(out _)) { }
-            try { Task.WaitAll(producers.ToArray()); } catch (AggregateException) { }
-        }
-    }
-
-    private static bool TryTake(ChannelReader<byte[]> slot, out byte[] record, CancellationToken cancel)
-    {
-        while (!slot.TryRead(out record!))
-        {
-            // Blocks this (consumer) thread only; a faulted producer rethrows its exception here.
-            if (!slot.WaitToReadAsync(cancel).AsTask().GetAwaiter().GetResult()) return false;
-        }
-        return true;
-    }
-
-    private ChannelReader<byte[]> Start(string file, List<Task> producers, CancellationToken cancel)
-    {
-        var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
-        producers.Add(Task.Factory.StartNew(() =>
-        {
-            try
-            {
-                foreach (var record in ReadFile(file, cancel))
-                {
-                    while (!channel.Writer.TryWrite(record))
-                        if (!channel.Writer.WaitToWriteAsync(cancel).AsTask().GetAwaiter().GetResult()) return;
-                }
-                channel.Writer.TryComplete();
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                channel.Writer.TryComplete();
-            }
-            catch (Exception e)
-            {
-                channel.Writer.TryComplete(e);
-            }
-        }, cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default));
-        return channel.Reader;
+        var files = Dataset.FromTensorSlices(FileNames.ToArray());
+        var records = files.Interleave(file => new TFRecordDataset([file], Compression, BufferSize, 1, SkipCorrupt) { _parent = this },
+            cycleLength: NumParallelReads, blockLength: 1, numParallelCalls: NumParallelReads);
+        foreach (var record in records.Enumerate(iteration))
+            yield return record;
     }
 }

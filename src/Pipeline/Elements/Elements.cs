@@ -60,6 +60,13 @@ static class Elements
     internal static void DisposeConsumed<TIn, TOut>(TIn input, TOut output)
     {
         if (!ResourceInfo<TIn>.Holds || input is null) return;
+        if (input is ValueTuple<torch.Tensor, torch.Tensor> pair && output is ValueTuple<torch.Tensor, torch.Tensor> kept2)
+        {
+            // The common (features, labels) case, without allocating.
+            if (!ReferenceEquals(pair.Item1, kept2.Item1) && !ReferenceEquals(pair.Item1, kept2.Item2)) pair.Item1?.Dispose();
+            if (!ReferenceEquals(pair.Item2, kept2.Item1) && !ReferenceEquals(pair.Item2, kept2.Item2)) pair.Item2?.Dispose();
+            return;
+        }
         if (input is torch.Tensor single)
         {
             if (!ReferenceEquals(single, output) && !(ResourceInfo<TOut>.Holds && Contains(output, single))) single.Dispose();

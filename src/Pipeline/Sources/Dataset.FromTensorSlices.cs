@@ -9,14 +9,15 @@ public static partial class Dataset
     /// <summary>
     /// <c>tf.data.Dataset.from_tensor_slices(x)</c>: one element per index of <paramref name="tensor"/>'s first axis.
     /// Elements are views of <paramref name="tensor"/> (no copy, like PyTorch's <c>TensorDataset</c>): keep it alive
-    /// while iterating and do not modify elements in place.
+    /// while iterating and do not modify elements in place. A <c>Batch</c> right after this source yields views of whole
+    /// slices too, and <c>Shuffle</c> then <c>Batch</c> gathers each batch with one index_select per tensor.
     /// </summary>
     public static Dataset<Tensor> FromTensorSlices(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         var n = FirstDimension(tensor, nameof(tensor));
         var step = new PlanStep("FromTensorSlices", StepKind.Source).With("shape", Shape(tensor), positional: true);
-        return new SlicesDataset<Tensor>(step, n, i => tensor.select(0, i), (start, length) => tensor.narrow(0, start, length).clone(),
+        return new SlicesDataset<Tensor>(step, n, i => tensor.select(0, i), (start, length) => tensor.narrow(0, start, length),
             indices => Take(tensor, indices));
     }
 
@@ -34,7 +35,7 @@ public static partial class Dataset
             throw new ArgumentException($"FromTensorSlices: x and y must have the same length along the first axis, but x has {n} (shape {Shape(x)}) and y has {m} (shape {Shape(y)}).", nameof(y));
         var step = new PlanStep("FromTensorSlices", StepKind.Source).With("shapes", $"({Shape(x)}, {Shape(y)})", positional: true);
         return new SlicesDataset<(Tensor, Tensor)>(step, n, i => (x.select(0, i), y.select(0, i)),
-            (start, length) => (x.narrow(0, start, length).clone(), y.narrow(0, start, length).clone()),
+            (start, length) => (x.narrow(0, start, length), y.narrow(0, start, length)),
             indices => { using var index = torch.tensor(indices); return (x.index_select(0, index), y.index_select(0, index)); });
     }
 

@@ -50,7 +50,11 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
     IEnumerable<TOut> Parallel(IterationContext context, int parallelism, bool ordered)
     {
         var token = context.CancellationToken;
-        var inFlight = new List<Task<TOut>>(parallelism);
+        // At most `parallelism` calls run at once (the scheduler's cap), while twice as many are queued so that a
+        // worker never idles waiting for the consumer to take the oldest result.
+        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, parallelism).ConcurrentScheduler;
+        var window = 2 * parallelism;
+        var inFlight = new List<Task<TOut>>(window);
         using var source = Input.Read(context).GetEnumerator();
         long index = 0;
         var inputDone = false;
@@ -58,12 +62,12 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
         {
             while (true)
             {
-                while (!inputDone && inFlight.Count < parallelism)
+                while (!inputDone && inFlight.Count < window)
                 {
                     if (!source.MoveNext()) { inputDone = true; break; }
                     var x = source.Current;
                     var i = index++;
-                    inFlight.Add(Task.Run(() => Apply(x, i), CancellationToken.None));
+                    inFlight.Add(Task.Factory.StartNew(() => Apply(x, i), CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler));
                 }
                 if (inFlight.Count == 0) yield break;
                 token.ThrowIfCancellationRequested();

@@ -8,7 +8,8 @@ namespace Pipeline.Records;
 /// <see cref="StringTensor"/>s (<see cref="Strings"/>, <see cref="Bytes"/>), variable-length features are
 /// <see cref="SparseFeature"/>s (<see cref="Sparse"/>).
 /// </summary>
-/// <remarks>The tensors belong to this object: dispose it when done, or <see cref="Take"/> a tensor to keep it.</remarks>
+/// <remarks>The tensors belong to this object (they join no DisposeScope): dispose it when done, or <see cref="Take"/> a
+/// tensor to keep it beyond that. It can be a Dataset element: <c>records.Map(r =&gt; ExampleParser.ParseSingleExample(r, spec))</c>.</remarks>
 public sealed class ParsedFeatures : IDisposable
 {
     private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
@@ -62,7 +63,22 @@ public sealed class ParsedFeatures : IDisposable
         _values.Clear();
     }
 
-    internal void Add(string key, object value) => _values[key] = value;
+    internal void Add(string key, object value)
+    {
+        // This object owns its tensors: keep them out of any ambient DisposeScope (e.g. the one a Dataset's Map runs the
+        // parse function in), or they would be freed while this result is still being handed on.
+        switch (value)
+        {
+            case Tensor t:
+                t.DetachFromDisposeScope();
+                break;
+            case SparseFeature s:
+                s.Indices.DetachFromDisposeScope();
+                s.Values?.DetachFromDisposeScope();
+                break;
+        }
+        _values[key] = value;
+    }
 
     private T Get<T>(string key, string what) where T : class
     {

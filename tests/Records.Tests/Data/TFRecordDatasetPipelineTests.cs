@@ -47,6 +47,45 @@ public class TFRecordDatasetPipelineTests
     }
 
     [Fact]
+    public void Batching_records_first_then_parsing_each_batch_is_tfs_vectorized_parse()
+    {
+        var ds = new TFRecordDataset([Fixtures.PenguinTrain], TFRecordCompression.Gzip)
+            .Batch(100, records => records.ToArray())
+            .Map(batch => ExampleParser.ParseExample(batch, Penguin));
+        var sizes = new List<long>();
+        long zeros = 0;
+        foreach (var features in ds)
+            using (features)
+            {
+                sizes.Add(features["species"].shape[0]);
+                zeros += features["species"].eq(0).sum().item<long>();
+            }
+        Assert.Equal(new long[] { 100, 100, 34 }, sizes);
+        Assert.Equal(99, zeros);
+    }
+
+    [Fact]
+    public void Parallel_reads_give_the_same_order_as_interleaving_one_dataset_per_file()
+    {
+        using var dir = new TempDir();
+        var files = new[] { 3, 1, 2, 2 }.Select((n, f) =>
+        {
+            var path = dir.File($"part-{f}.tfrecord");
+            using var w = new TFRecordWriter(path);
+            for (int r = 0; r < n; r++) w.Write(System.Text.Encoding.ASCII.GetBytes($"f{f}r{r}"));
+            w.Close();
+            return path;
+        }).ToArray();
+        static string Text(byte[] b) => System.Text.Encoding.ASCII.GetString(b);
+        var viaInterleave = Dataset.ListFiles(Path.Combine(dir.Path, "part-*.tfrecord"), shuffle: false)
+            .Interleave(f => new TFRecordDataset(f), cycleLength: 2, blockLength: 1, numParallelCalls: 2)
+            .Select(Text).ToList();
+        var viaParallelReads = new TFRecordDataset(files, numParallelReads: 2).Select(Text).ToList();
+        Assert.Equal(8, viaParallelReads.Count);
+        Assert.Equal(viaInterleave, viaParallelReads);
+    }
+
+    [Fact]
     public void The_plan_names_the_source_and_its_options()
     {
         var ds = new TFRecordDataset([Fixtures.PenguinTrain, Fixtures.PenguinEval], TFRecordCompression.Gzip, numParallelReads: 2).Map(ParsePenguin);
@@ -63,7 +102,7 @@ public class TFRecordDatasetPipelineTests
         int n = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var _ in ds.WithCancellation(cts.Token))
+            foreach (var _ in ds.Enumerate(cts.Token))
                 if (++n == 10) cts.Cancel();
         });
         Assert.Equal(10, n);
