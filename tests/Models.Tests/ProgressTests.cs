@@ -69,4 +69,12 @@ public class ProgressTests
         using (model) model.Evaluate(x, y, batchSize: 16, verbose: 1);
         Assert.Matches(new Regex(@"^3/3 \[==============================\] - \d+s \d+(ms|us|s)/step - loss: \d\.\d{4} - accuracy: " + Value + @"\n$"), output.ToString());
     }
+
+    [Theory]
+    [InlineData(0.5, "0.5000")]
+    [InlineData(1.23456, "1.2346")]
+    [InlineData(0.00012, "1.2000e-04")]
+    [InlineData(0.0, "0.0000e+00")]
+    public void Values_are_formatted_like_keras_progbar(double value, string expected) =>
+        Assert.Equal(expected, Training.ProgressBar.FormatValue(value));
 }
