@@ -1,5 +1,6 @@
 using NumSharp;
 using Pipeline;
+using Pipeline.Models.Callbacks;
 using Pipeline.Models.Training;
 using static TorchSharp.torch;
 
@@ -17,25 +18,27 @@ public abstract partial class Model
     /// <param name="epochs">Passes over the dataset.</param>
     /// <param name="validationData">Batches scored after each epoch, or null.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
     /// <returns>Per-epoch loss and metrics, with <c>val_</c> entries when validating.</returns>
     /// <exception cref="ArgumentException">A batch does not fit the model (its shape or labels), or the dataset is infinite or empty.</exception>
-    public History Fit(Dataset<(Tensor, Tensor)> dataset, int epochs = 1, Dataset<(Tensor, Tensor)>? validationData = null, int verbose = 1)
+    public History Fit(Dataset<(Tensor, Tensor)> dataset, int epochs = 1, Dataset<(Tensor, Tensor)>? validationData = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, epochs, verbose);
         if (_loss is null) throw NotCompiled(nameof(Fit));
-        return FitCore(new DatasetBatches(dataset), validationData is null ? null : new DatasetBatches(validationData), epochs, verbose, labelsChecked: false);
+        return FitCore(new DatasetBatches(dataset), validationData is null ? null : new DatasetBatches(validationData), epochs, verbose, labelsChecked: false, callbacks);
     }
 
     /// <summary>Scores the model on a dataset of (features, labels) batches.</summary>
     /// <param name="dataset">Batches of features and labels.</param>
     /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
     /// <returns>"loss" and each compiled metric, averaged over all samples.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1)
+    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, 1, verbose);
-        return EvaluateCore(new DatasetBatches(dataset), verbose, labelsChecked: false);
+        return EvaluateCore(new DatasetBatches(dataset), verbose, labelsChecked: false, CallbackList.Create(callbacks, this));
     }
 
     /// <summary>Runs the model over a dataset of feature batches and returns all outputs as one host array.</summary>

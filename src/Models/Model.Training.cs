@@ -1,3 +1,4 @@
+using Pipeline.Models.Callbacks;
 using Pipeline.Models.Layers;
 using Pipeline.Models.Optimizers;
 using Pipeline.Models.Training;
@@ -40,17 +41,22 @@ public abstract partial class Model
         return nchw ? h.permute(0, 2, 3, 1) : h;
     }
 
-    History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked)
+    History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked, IEnumerable<Callback>? callbacks)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
+        var hooks = CallbackList.Create(callbacks, this);
         var optimizer = _updater ??= _optimizer!.Create([.. Parameters]);
         bool fuse = loss.FusesSoftmax && Layers[^1].EndsWithSoftmax;
         var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
         var history = new History();
         var writer = ProgressWriter ?? Console.Out;
+        IReadOnlyDictionary<string, double> lastLogs = CallbackList.EmptyLogs;
+        StopTraining = false;
+        hooks.TrainBegin();
 
         for (int epoch = 0; epoch < epochs; epoch++)
         {
+            hooks.EpochBegin(epoch);
             if (verbose > 0) writer.WriteLine($"Epoch {epoch + 1}/{epochs}");
             var bar = verbose > 0 ? NewProgressBar(train.Steps, verbose) : null;
             double lossSum = 0;
@@ -68,6 +74,7 @@ public abstract partial class Model
                     var (xb, yb) = batches.Current;
                     try
                     {
+                        hooks.TrainBatchBegin(step);
                         if (!labelsChecked) CheckBatch(xb, yb, "dataset");
                         var input = PrepareInput(xb);
                         var labels = yb.device == Device ? yb : yb.to(Device);
@@ -89,23 +96,42 @@ public abstract partial class Model
                         yb.Dispose();
                     }
                     step++;
-                    bar?.Update(step, Logs(lossSum / seen, metrics, ""), finalize: false);
+                    if (bar is not null || hooks.Any)
+                    {
+                        var batchLogs = Logs(lossSum / seen, metrics, "");
+                        bar?.Update(step, batchLogs, finalize: false);
+                        if (hooks.Any) hooks.TrainBatchEnd(step - 1, ToDictionary(batchLogs));
+                    }
+                    // Keras checks stop_training after every batch too, so a callback can end an epoch early.
+                    if (StopTraining) break;
                 }
             }
             if (step == 0) throw new ArgumentException("The training data is empty: no batch was produced for epoch " + (epoch + 1) + ".");
 
             var logs = Logs(lossSum / seen, metrics, "");
             if (validation is not null)
-                logs.AddRange(EvaluateCore(validation, verbose: 0, labelsChecked).Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
+                logs.AddRange(EvaluateCore(validation, verbose: 0, labelsChecked, hooks).Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
             bar?.Update(step, logs, finalize: true);
             history.Add(epoch, logs);
+            lastLogs = ToDictionary(logs);
+            hooks.EpochEnd(epoch, lastLogs);
+            if (StopTraining) break;
         }
+        hooks.TrainEnd(lastLogs);
         return history;
     }
 
-    IReadOnlyDictionary<string, double> EvaluateCore(IBatchSource source, int verbose, bool labelsChecked)
+    static Dictionary<string, double> ToDictionary(List<KeyValuePair<string, double>> logs)
+    {
+        var d = new Dictionary<string, double>(logs.Count, StringComparer.Ordinal);
+        foreach (var (k, v) in logs) d[k] = v;
+        return d;
+    }
+
+    IReadOnlyDictionary<string, double> EvaluateCore(IBatchSource source, int verbose, bool labelsChecked, CallbackList hooks)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Evaluate));
+        hooks.TestBegin();
         bool fuse = loss.FusesSoftmax && Layers[^1].EndsWithSoftmax;
         var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
         var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
@@ -122,6 +148,7 @@ public abstract partial class Model
                 var (xb, yb) = batches.Current;
                 try
                 {
+                    hooks.TestBatchBegin(step);
                     if (!labelsChecked) CheckBatch(xb, yb, "validationData");
                     var labels = yb.device == Device ? yb : yb.to(Device);
                     var output = Forward(PrepareInput(xb), training: false, stopBeforeSoftmax: fuse);
@@ -136,13 +163,20 @@ public abstract partial class Model
                     yb.Dispose();
                 }
                 step++;
-                bar?.Update(step, Logs(lossSum / seen, metrics, ""), finalize: false);
+                if (bar is not null || hooks.Any)
+                {
+                    var batchLogs = Logs(lossSum / seen, metrics, "");
+                    bar?.Update(step, batchLogs, finalize: false);
+                    if (hooks.Any) hooks.TestBatchEnd(step - 1, ToDictionary(batchLogs));
+                }
             }
         }
         if (seen == 0) throw new ArgumentException("The evaluation data is empty.");
         var logs = Logs(lossSum / seen, metrics, "");
         bar?.Update(step, logs, finalize: true);
-        return logs.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var result = ToDictionary(logs);
+        hooks.TestEnd(result);
+        return result;
     }
 
     static List<KeyValuePair<string, double>> Logs(double loss, Metric[] metrics, string prefix)

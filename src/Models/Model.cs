@@ -1,5 +1,6 @@
 using NumSharp;
 using Pipeline;
+using Pipeline.Models.Callbacks;
 using Pipeline.Models.Layers;
 using Pipeline.Models.Losses;
 using Pipeline.Models.Optimizers;
@@ -56,6 +57,12 @@ public abstract partial class Model : IDisposable
     /// <summary>Overrides the terminal detection (live bar vs. one line per epoch).</summary>
     internal bool? ProgressIsTerminal { get; set; }
 
+    /// <summary>
+    /// Set to true (typically by a callback) to end <c>Fit</c> after the current batch (Keras's <c>model.stop_training</c>);
+    /// <c>Fit</c> resets it to false when it starts.
+    /// </summary>
+    public bool StopTraining { get; set; }
+
     /// <summary>The total number of weights (Keras's <c>count_params()</c>).</summary>
     /// <exception cref="InvalidOperationException">The model is not built yet.</exception>
     public long CountParams()
@@ -101,10 +108,11 @@ public abstract partial class Model : IDisposable
     /// <param name="validationSplit">Fraction of the samples, taken from the end before shuffling as in Keras, held out and scored after each epoch.</param>
     /// <param name="shuffle">Reshuffle the training samples every epoch.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
     /// <returns>Per-epoch loss and metrics, with <c>val_</c> entries when validating.</returns>
     /// <exception cref="ArgumentException">Shapes, lengths or labels do not fit the model (the message says which and why).</exception>
     /// <exception cref="InvalidOperationException"><see cref="Compile"/> was not called.</exception>
-    public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, double validationSplit = 0, bool shuffle = true, int verbose = 1)
+    public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, double validationSplit = 0, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -120,7 +128,7 @@ public abstract partial class Model : IDisposable
                 nameof(validationSplit));
         var train = new TensorBatches(x, y, 0, training, batchSize, shuffle);
         var val = validation > 0 ? new TensorBatches(x, y, training, validation, batchSize, shuffle: false) : null;
-        return FitCore(train, val, epochs, verbose, labelsChecked: true);
+        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks);
     }
 
     /// <summary>Trains on in-memory tensors with explicit validation data (Keras's <c>validation_data=(x_val, y_val)</c>).</summary>
@@ -131,8 +139,9 @@ public abstract partial class Model : IDisposable
     /// <param name="epochs">Passes over the training samples.</param>
     /// <param name="shuffle">Reshuffle the training samples every epoch.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
     /// <returns>Per-epoch loss and metrics with <c>val_</c> entries.</returns>
-    public History Fit(Tensor x, Tensor y, (Tensor X, Tensor Y) validationData, int batchSize = 32, int epochs = 1, bool shuffle = true, int verbose = 1)
+    public History Fit(Tensor x, Tensor y, (Tensor X, Tensor Y) validationData, int batchSize = 32, int epochs = 1, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -143,7 +152,7 @@ public abstract partial class Model : IDisposable
         var (valSamples, _) = CheckArrays(validationData.X, validationData.Y, "validationData");
         var train = new TensorBatches(x, y, 0, samples, batchSize, shuffle);
         var val = new TensorBatches(validationData.X, validationData.Y, 0, valSamples, batchSize, shuffle: false);
-        return FitCore(train, val, epochs, verbose, labelsChecked: true);
+        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks);
     }
 
     /// <summary>Trains on NumSharp arrays, as Keras trains on numpy arrays; see the tensor overload.</summary>
@@ -154,14 +163,15 @@ public abstract partial class Model : IDisposable
     /// <param name="validationSplit">Fraction of samples held out from the end for validation.</param>
     /// <param name="shuffle">Reshuffle the training samples every epoch.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
     /// <returns>Per-epoch loss and metrics.</returns>
-    public History Fit(NDArray x, NDArray y, int batchSize = 32, int epochs = 1, double validationSplit = 0, bool shuffle = true, int verbose = 1)
+    public History Fit(NDArray x, NDArray y, int batchSize = 32, int epochs = 1, double validationSplit = 0, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         using var tx = x.ToTensor();
         using var ty = y.ToTensor();
-        return Fit(tx, ty, batchSize, epochs, validationSplit, shuffle, verbose);
+        return Fit(tx, ty, batchSize, epochs, validationSplit, shuffle, verbose, callbacks);
     }
 
     /// <summary>Scores the model on in-memory data (Keras's <c>model.evaluate</c>).</summary>
@@ -169,14 +179,15 @@ public abstract partial class Model : IDisposable
     /// <param name="y">Labels.</param>
     /// <param name="batchSize">Samples per forward pass.</param>
     /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
     /// <returns>"loss" and each compiled metric, averaged over all samples.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1)
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchArguments(batchSize, 1, verbose);
         var (samples, _) = CheckArrays(x, y);
-        return EvaluateCore(new TensorBatches(x, y, 0, samples, batchSize, shuffle: false), verbose, labelsChecked: true);
+        return EvaluateCore(new TensorBatches(x, y, 0, samples, batchSize, shuffle: false), verbose, labelsChecked: true, CallbackList.Create(callbacks, this));
     }
 
     /// <summary>Scores the model on NumSharp arrays; see the tensor overload.</summary>
@@ -184,14 +195,15 @@ public abstract partial class Model : IDisposable
     /// <param name="y">Labels.</param>
     /// <param name="batchSize">Samples per forward pass.</param>
     /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
     /// <returns>"loss" and each compiled metric.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(NDArray x, NDArray y, int batchSize = 32, int verbose = 1)
+    public IReadOnlyDictionary<string, double> Evaluate(NDArray x, NDArray y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         using var tx = x.ToTensor();
         using var ty = y.ToTensor();
-        return Evaluate(tx, ty, batchSize, verbose);
+        return Evaluate(tx, ty, batchSize, verbose, callbacks);
     }
 
     /// <summary>Runs the model on <paramref name="x"/> in inference mode (Keras's <c>model.predict</c>) and returns a host array, like numpy's.</summary>
