@@ -17,7 +17,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
     public override long Cardinality() => Input.Cardinality();
 
     /// <summary>How much tensor data an AUTOTUNE prefetch buffer may hold ahead of the consumer.</summary>
-    internal const long AutotuneBytes = 32L << 20;
+    internal const long AutotuneBytes = 16L << 20;
 
     /// <summary>The deepest AUTOTUNE prefetch buffer (elements without tensors get this depth).</summary>
     internal const int MaxAutotuneBuffer = 64;

@@ -145,7 +145,7 @@ public class ExecutionTests
 
     [Theory]
     [InlineData(0, 1 + 64)]                 // scalars: the deepest buffer
-    [InlineData(8 << 20, 1 + 4)]            // 8 MiB tensors: 32 MiB of data ahead
+    [InlineData(4 << 20, 1 + 4)]            // 4 MiB tensors: 16 MiB of data ahead
     public void Autotuned_prefetch_runs_ahead_by_a_memory_budget(int bytesPerElement, int expectedAhead)
     {
         var produced = 0;
