@@ -11,6 +11,9 @@ namespace Pipeline.Runtime;
 /// here as 0.5-0.85 M minor faults per 8 s of CNN training and half the step time. Raising the
 /// mmap threshold to 32 MiB and the trim threshold out of reach keeps those pages mapped and
 /// reused; resident memory stays flat because the same sizes recur every step.
+/// Caveat: glibc gives secondary threads their own arenas made of 64 MiB sub-heaps, and an emptied
+/// sub-heap is unmapped whatever the thresholds say; a training loop on a long-lived pool thread whose
+/// arena is crowded can still re-fault. The main thread and fresh threads get the full benefit.
 /// Opt out with PIPELINE_MALLOC_TUNING=0. Setting glibc's own MALLOC_MMAP_THRESHOLD_ or
 /// MALLOC_TRIM_THRESHOLD_ also leaves malloc alone.
 /// </remarks>

@@ -1,0 +1,19 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Layers;
+
+/// <summary>Keras's default initialisers: glorot_uniform kernels, zero biases.</summary>
+internal static class Initializers
+{
+    /// <summary>Fills <paramref name="kernel"/> from U(-l, l), l = sqrt(6 / (fanIn + fanOut)), and wraps it as a parameter.</summary>
+    internal static TorchSharp.Modules.Parameter GlorotUniform(Tensor kernel, long fanIn, long fanOut)
+    {
+        var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+        using (no_grad()) kernel.uniform_(-limit, limit);
+        return new TorchSharp.Modules.Parameter(kernel, requires_grad: true);
+    }
+
+    internal static TorchSharp.Modules.Parameter Zeros(long size, Device device) =>
+        new(zeros(size, dtype: ScalarType.Float32, device: device), requires_grad: true);
+}

@@ -1,0 +1,69 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Layers;
+
+/// <summary>2-D max pooling over channels-last images (Keras's <c>layers.MaxPooling2D</c>).</summary>
+public sealed class MaxPooling2D : Layer
+{
+    readonly string _padding;
+    long[]? _explicitPad;
+
+    /// <summary>Creates a square pooling window.</summary>
+    /// <param name="poolSize">Window height and width.</param>
+    /// <param name="strides">Step; null means <paramref name="poolSize"/>, as in Keras.</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="name">Optional layer name.</param>
+    public MaxPooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
+        : this((poolSize, poolSize), strides is int s ? (s, s) : null, padding, name) { }
+
+    /// <summary>Creates a rectangular pooling window.</summary>
+    /// <param name="poolSize">(height, width) of the window.</param>
+    /// <param name="strides">(vertical, horizontal) step; null means <paramref name="poolSize"/>.</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="name">Optional layer name.</param>
+    public MaxPooling2D((int Height, int Width) poolSize, (int Vertical, int Horizontal)? strides = null, string padding = "valid", string? name = null)
+        : base(name)
+    {
+        ConvGeometry.RequirePositive(poolSize.Height, nameof(poolSize), nameof(MaxPooling2D));
+        ConvGeometry.RequirePositive(poolSize.Width, nameof(poolSize), nameof(MaxPooling2D));
+        PoolSize = poolSize;
+        Strides = strides ?? poolSize;
+        ConvGeometry.RequirePositive(Strides.Vertical, nameof(strides), nameof(MaxPooling2D));
+        ConvGeometry.RequirePositive(Strides.Horizontal, nameof(strides), nameof(MaxPooling2D));
+        _padding = ConvGeometry.ResolvePadding(padding, nameof(MaxPooling2D));
+    }
+
+    /// <summary>(height, width) of the window.</summary>
+    public (int Height, int Width) PoolSize { get; }
+
+    /// <summary>(vertical, horizontal) step.</summary>
+    public (int Vertical, int Horizontal) Strides { get; }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding => _padding;
+
+    internal override bool Spatial => true;
+
+    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context)
+    {
+        if (inputShape.Length != 3)
+            throw Incompatible("ndim=4 (batch, height, width, channels)", inputShape);
+        int oh = ConvGeometry.OutputSize(inputShape[0], PoolSize.Height, Strides.Vertical, _padding);
+        int ow = ConvGeometry.OutputSize(inputShape[1], PoolSize.Width, Strides.Horizontal, _padding);
+        if (oh <= 0 || ow <= 0)
+            throw Incompatible($"height and width of at least the pool size {PoolSize.Height}x{PoolSize.Width} with padding \"valid\"", inputShape);
+        if (_padding == "same")
+        {
+            var (top, bottom) = ConvGeometry.SamePadding(inputShape[0], PoolSize.Height, Strides.Vertical);
+            var (left, right) = ConvGeometry.SamePadding(inputShape[1], PoolSize.Width, Strides.Horizontal);
+            if (top + bottom + left + right > 0) _explicitPad = [left, right, top, bottom];
+        }
+        return [oh, ow, inputShape[2]];
+    }
+
+    internal override Tensor Call(Tensor x, bool training)
+    {
+        if (_explicitPad is not null) x = nn.functional.pad(x, _explicitPad, value: double.NegativeInfinity);
+        return nn.functional.max_pool2d(x, [PoolSize.Height, PoolSize.Width], [Strides.Vertical, Strides.Horizontal]);
+    }
+}

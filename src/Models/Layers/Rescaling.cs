@@ -1,0 +1,29 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Layers;
+
+/// <summary>Multiplies inputs by <see cref="Scale"/> and adds <see cref="Offset"/> (Keras's <c>layers.Rescaling</c>, e.g. 1/255 for images).</summary>
+public sealed class Rescaling : Layer
+{
+    /// <summary>Creates a rescaling layer.</summary>
+    /// <param name="scale">Factor applied to every input.</param>
+    /// <param name="offset">Value added after scaling.</param>
+    /// <param name="name">Optional layer name.</param>
+    public Rescaling(double scale, double offset = 0, string? name = null) : base(name)
+    {
+        Scale = scale;
+        Offset = offset;
+    }
+
+    /// <summary>Factor applied to every input.</summary>
+    public double Scale { get; }
+
+    /// <summary>Value added after scaling.</summary>
+    public double Offset { get; }
+
+    internal override bool LayoutAgnostic => true;
+
+    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context) => inputShape;
+
+    internal override Tensor Call(Tensor x, bool training) => Offset == 0 ? x * Scale : x * Scale + Offset;
+}
