@@ -39,7 +39,7 @@ internal static class LibStdCxxCompatibility
             var original = FindOriginal();
             if (original is null) return;
 
-            var patched = PreparePatchedCopy(original, CacheDirectory());
+            var patched = PreparePatchedCopy(original, CacheDirectory(), out bool written);
             if (patched is null) return;
 
             // libLibTorchSharp's RUNPATH is $ORIGIN, which now names the cache folder: load the
@@ -54,7 +54,9 @@ internal static class LibStdCxxCompatibility
             _handle = NativeLibrary.Load(patched);
             PatchedPath = patched;
             Register(typeof(TorchSharp.torch).Assembly);
-            log($"Pipeline: this system's libstdc++ lacks {RequiredVersion}; using a compatible copy of {LibraryFileName} at {patched}.");
+            // Said once per machine, when the copy is made; later runs load it silently.
+            if (written)
+                log($"Pipeline: this system's libstdc++ lacks {RequiredVersion}; wrote a compatible copy of {LibraryFileName} to {patched} and use it from now on.");
         }
     }
 
@@ -112,8 +114,15 @@ internal static class LibStdCxxCompatibility
     /// <paramref name="cacheRoot"/> in a folder named after the original's content hash, and returns its path.
     /// Returns null when the original has no such requirement.
     /// </summary>
-    internal static string? PreparePatchedCopy(string original, string cacheRoot)
+    internal static string? PreparePatchedCopy(string original, string cacheRoot) => PreparePatchedCopy(original, cacheRoot, out _);
+
+    /// <inheritdoc cref="PreparePatchedCopy(string, string)"/>
+    /// <param name="original">The packaged library.</param>
+    /// <param name="cacheRoot">The folder that holds patched copies.</param>
+    /// <param name="written">True when this call wrote the copy, false when it was there already.</param>
+    internal static string? PreparePatchedCopy(string original, string cacheRoot, out bool written)
     {
+        written = false;
         var bytes = File.ReadAllBytes(original);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         var dir = Path.Combine(cacheRoot, hash);
@@ -127,6 +136,7 @@ internal static class LibStdCxxCompatibility
         var temp = Path.Combine(dir, $".{LibraryFileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, target, overwrite: true);
+        written = true;
         return target;
     }
 
