@@ -22,6 +22,7 @@ public static class PipelineBench
         if (Wanted("parallel")) ParallelMap(quick ? 200 : 1_000);
         if (Wanted("cifar")) Cifar(quick ? 10_000 : 50_000, epochs: 1);
         if (Wanted("training")) OnFreshThread(() => PipelineBenchTraining.WaitFraction(steps: quick ? 20 : 100));
+        if (Wanted("fit")) OnFreshThread(() => PipelineBenchTraining.FitWaitFraction(steps: quick ? 20 : 100, epochs: 2));
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return 0;
     }
