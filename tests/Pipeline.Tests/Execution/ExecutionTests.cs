@@ -168,4 +168,17 @@ public class ExecutionTests
         Thread.Sleep(50);
         Assert.InRange(Volatile.Read(ref produced), expectedAhead, expectedAhead + 1);
     }
+
+    [Fact]
+    public void An_exception_in_Interleave_or_FlatMap_names_the_stage_and_the_input_element()
+    {
+        var interleave = Assert.Throws<DatasetException>(() => Dataset.Range(5).Interleave(Open, cycleLength: 2).ToList());
+        Assert.Equal(3, interleave.ElementIndex);
+        Assert.StartsWith("Interleave(Open", interleave.Stage);
+        var flatMap = Assert.Throws<DatasetException>(() => Dataset.Range(5).FlatMap(Open).ToList());
+        Assert.Equal(3, flatMap.ElementIndex);
+        Assert.Equal("FlatMap(Open)", flatMap.Stage);
+
+        static Dataset<long> Open(long i) => i == 3 ? throw new FileNotFoundException("shard-3 missing") : Dataset.Range(2);
+    }
 }

@@ -96,4 +96,13 @@ public class ResourceTests
             e.MoveNext();
         }
     }
+
+    [Fact]
+    public void A_parallel_Interleave_left_early_stops_every_inner_producer()
+    {
+        var ds = Dataset.Range(10).Interleave(i => Dataset.Range(i * 1000, i * 1000 + 1000), cycleLength: 4, numParallelCalls: Dataset.Autotune);
+        var taken = ds.Take(10).ToList();
+        Assert.Equal([0L, 1000, 2000, 3000, 1, 1001, 2001, 3001, 2, 1002], taken);
+        Assert.Equal(0, BackgroundWork.Running);
+    }
 }
