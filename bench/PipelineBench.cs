@@ -73,6 +73,14 @@ public static class PipelineBench
         Report("speed-up 2 vs 1", one / two, "x");
         Report("speed-up AUTOTUNE vs 1", one / auto, "x");
         Report("machine ceiling: Parallel.For on 2 threads vs numParallelCalls=1", one / ceiling, "x");
+        Report("numParallelCalls=2 vs Parallel.For on 2 threads (1.0 = all the parallelism the machine gave)", ceiling / two, "x");
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        _ = Dataset.Range(n).Map(Spin, numParallelCalls: 2).Count();
+        wall.Stop();
+        process.Refresh();
+        Report("CPU seconds per wall second during numParallelCalls=2 (2.0 = both cores busy)", (process.TotalProcessorTime - cpuBefore) / wall.Elapsed, "");
     }
 
     static Tensor AugmentOne(Tensor image)
