@@ -93,7 +93,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
     }
 
     /// <summary>One iteration's producer thread and channel.</summary>
-    sealed class Run
+    internal sealed class Run
     {
         readonly int _bufferSize;
         readonly TaskCompletionSource<Channel<T>> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -112,7 +112,15 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
         }
 
         /// <summary>The channel, once the producer has sized it from the first element.</summary>
-        internal ChannelReader<T> Reader(CancellationToken token) => _channel?.Reader ?? _ready.Task.WaitAsync(token).GetAwaiter().GetResult().Reader;
+        internal ChannelReader<T> Reader(CancellationToken token) => Volatile.Read(ref _channel)?.Reader ?? _ready.Task.WaitAsync(token).GetAwaiter().GetResult().Reader;
+
+        /// <summary>Completes when the channel is open and has an element or is finished.</summary>
+        internal Task WhenReadable(CancellationToken token) => Volatile.Read(ref _channel) is { } channel
+            ? channel.Reader.WaitToReadAsync(token).AsTask()
+            : _ready.Task.ContinueWith(t => t.Result.Reader.WaitToReadAsync(token).AsTask(), token, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+
+        /// <summary>The channel if the producer has opened it already, without waiting.</summary>
+        internal ChannelReader<T>? ReaderIfOpen => Volatile.Read(ref _channel)?.Reader;
 
         internal async ValueTask<ChannelReader<T>> ReaderAsync(CancellationToken token) => _channel?.Reader ?? (await _ready.Task.WaitAsync(token).ConfigureAwait(false)).Reader;
 
@@ -133,7 +141,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
         Channel<T> Open(int capacity)
         {
             var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-            _channel = channel;
+            Volatile.Write(ref _channel, channel);
             _ready.TrySetResult(channel);
             return channel;
         }
@@ -218,4 +226,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
     }
 
     int BufferSize => bufferSize;
+
+    /// <summary>Starts one iteration's producer (for steps that read several prefetched inputs, like a parallel Interleave).</summary>
+    internal Run Start(IterationContext context) => new(this, context);
 }

@@ -181,4 +181,28 @@ public class ExecutionTests
 
         static Dataset<long> Open(long i) => i == 3 ? throw new FileNotFoundException("shard-3 missing") : Dataset.Range(2);
     }
+
+    [Fact]
+    public void A_non_deterministic_parallel_Interleave_does_not_wait_for_a_slow_input()
+    {
+        using var gate = new ManualResetEventSlim();
+        var ds = Dataset.Range(3).Interleave(i => i == 0 ? Dataset.FromGenerator(Gated) : Dataset.Range(i * 10, i * 10 + 3),
+            cycleLength: 3, numParallelCalls: 3, deterministic: false);
+        var seen = new List<long>();
+        foreach (var x in ds)
+        {
+            seen.Add(x);
+            if (seen.Count == 6) gate.Set();
+        }
+        Assert.Equal([10L, 11, 12, 20, 21, 22], seen.Take(6).Order());
+        Assert.Equal([0L, 1, 10, 11, 12, 20, 21, 22], seen.Order());
+
+        IEnumerable<long> Gated()
+        {
+            // Held back until the other inputs were all consumed (a generous bound keeps a broken build from hanging).
+            gate.Wait(TimeSpan.FromSeconds(30));
+            yield return 0;
+            yield return 1;
+        }
+    }
 }
