@@ -84,6 +84,7 @@ sealed class InterleaveDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, Dataset<
             var produced = 0;
             while (slots.Count > 0)
             {
+                token.ThrowIfCancellationRequested();
                 var slot = slots[current]!;
                 if (!ordered)
                 {

@@ -179,4 +179,20 @@ public class ExecutionTests
             yield return 1;
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cancellation_stops_a_parallel_Interleave_at_once(bool deterministic)
+    {
+        using var cts = new CancellationTokenSource();
+        var ds = Dataset.Range(4).Interleave(i => Dataset.Range(i * 100, i * 100 + 50), cycleLength: 2, numParallelCalls: 2, deterministic: deterministic);
+        var seen = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var _ in ds.Enumerate(cts.Token))
+                if (++seen == 10) cts.Cancel();
+        });
+        Assert.Equal(10, seen);
+    }
 }
