@@ -98,7 +98,7 @@ public static partial class Dataset
     public static Dataset<(long Index, T Element)> Enumerate<T>(this Dataset<T> dataset, long start = 0)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return new EnumerateDataset<T>(dataset, start).Retype<(long, T), (long Index, T Element)>();
+        return new EnumerateDataset<T>(dataset, start);
     }
 
     /// <summary>
@@ -187,7 +187,4 @@ public static partial class Dataset
             if (paddingValue != 0) s.With("paddingValue", paddingValue);
         });
     }
-
-    /// <summary>Reinterprets a dataset of one tuple type as another with the same layout (names only differ).</summary>
-    static Dataset<TTo> Retype<TFrom, TTo>(this Dataset<TFrom> dataset) => (Dataset<TTo>)(object)dataset;
 }
