@@ -85,16 +85,20 @@ public static class PipelineBench
 
     static Tensor AugmentOne(Tensor image)
     {
-        // float/255 then a random horizontal flip (axis 1 of HWC).
-        var f = image.to(ScalarType.Float32).div_(255);
-        return Random.Shared.Next(2) == 0 ? f.flip(1) : f;
+        // A random horizontal flip (axis 1 of HWC) on the uint8 pixels, then float/255: flipping bytes moves a quarter
+        // of the memory that flipping floats would.
+        if (Random.Shared.Next(2) == 0) return image.to(ScalarType.Float32).div_(255);
+        using var flipped = image.flip(1);
+        return flipped.to(ScalarType.Float32).div_(255);
     }
 
     static Tensor AugmentBatch(Tensor images)
     {
-        var f = images.to(ScalarType.Float32).div_(255);
+        // The same per image, vectorized: choose flipped or original uint8 pixels by a random mask, then float/255.
         using var flip = torch.rand(images.shape[0]).lt(0.5).view(-1, 1, 1, 1);
-        return torch.where(flip, f.flip(2), f);
+        using var flipped = images.flip(2);
+        using var chosen = torch.where(flip, flipped, images);
+        return chosen.to(ScalarType.Float32).div_(255);
     }
 
     static void Cifar(int n, int epochs)
