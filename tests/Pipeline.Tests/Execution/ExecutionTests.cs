@@ -195,4 +195,19 @@ public class ExecutionTests
         });
         Assert.Equal(10, seen);
     }
+
+    [Fact]
+    public void A_parallel_Map_of_a_cheap_function_keeps_order_and_reports_the_exact_failing_element()
+    {
+        // Cheap calls are grouped into tasks of many elements; order and the failing index must not change.
+        var seen = new List<long>();
+        var error = Assert.Throws<DatasetException>(() =>
+        {
+            foreach (var x in Dataset.Range(10_000).Map(x => x == 7_777 ? throw new InvalidDataException("bad") : x * 3, numParallelCalls: 2))
+                seen.Add(x);
+        });
+        Assert.Equal(7_777, error.ElementIndex);
+        Assert.Equal(Enumerable.Range(0, 7_777).Select(i => i * 3L), seen);
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => i * 3L), Dataset.Range(10_000).Map(x => x * 3, numParallelCalls: Dataset.Autotune));
+    }
 }
