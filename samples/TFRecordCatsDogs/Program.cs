@@ -2,10 +2,13 @@
 // images in class folders -> TFRecord files -> TFRecordDataset + parse -> decode + resize -> a CNN of two conv and two
 // dense layers -> 10 epochs, printing "Epoch 1, Loss ..., Acc ..., Test Acc ...".
 //
-// Usage: dotnet run -c Release --project samples/TFRecordCatsDogs -- [dataDir] [--epochs 10] [--size 64]
+// Usage: dotnet run -c Release --project samples/TFRecordCatsDogs -- [dataDir] [--epochs 10] [--size 64] [--logdir logs]
 // dataDir holds train/<class>/*.jpg and test/<class>/*.jpg; the default is ../shared/fixtures/cats-vs-dogs.
+// With --logdir, per-epoch loss and accuracy go to TensorBoard event files in <logdir>/train and <logdir>/validation.
 using System.Globalization;
 using Pipeline;
+using Pipeline.Models;
+using Pipeline.Models.Layers;
 using Pipeline.Records;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,6 +18,7 @@ string dataDir = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordin
 int epochs = IntOption("--epochs", 10);
 int size = IntOption("--size", 64);
 int batchSize = 32;
+string? logDir = StringOption("--logdir");
 
 var classes = Directory.GetDirectories(Path.Combine(dataDir, "train")).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToArray();
 if (classes.Length < 2) throw new DirectoryNotFoundException($"Expected class folders under {Path.Combine(dataDir, "train")}, found {classes.Length}.");
@@ -54,34 +58,38 @@ try
     var testData = new TFRecordDataset([testFile]).Map(ParseImage, numParallelCalls: Dataset.Autotune).Batch(batchSize).Prefetch();
     Console.WriteLine($"train: {trainData}");
 
-    // 3. The model: two conv + two dense layers.
-    torch.manual_seed(42);
-    var model = new CatsDogsCnn(size, classes.Length);
-    var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
-    var lossFunction = nn.CrossEntropyLoss();
+    // 3. The model: two conv + two dense layers (Keras Sequential from Pipeline.Models).
+    Pipeline.Models.Utils.SetRandomSeed(42);
+    using var model = new Sequential(
+    [
+        new Input([size, size, 3]),
+        new Conv2D(32, 3, activation: "relu"),
+        new MaxPooling2D(2),
+        new Conv2D(64, 3, activation: "relu"),
+        new MaxPooling2D(2),
+        new Flatten(),
+        new Dense(128, activation: "relu"),
+        new Dense(classes.Length, activation: "softmax"),
+    ]);
+    model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
 
+    // 4. Train, one epoch at a time so each line shows the test accuracy too, like the tutorial's loop.
+    using var trainLog = logDir is null ? null : new EventFileWriter(Path.Combine(logDir, "train"));
+    using var testLog = logDir is null ? null : new EventFileWriter(Path.Combine(logDir, "validation"));
     for (int epoch = 1; epoch <= epochs; epoch++)
     {
-        model.train();
-        double lossSum = 0;
-        long correct = 0, seen = 0;
-        foreach (var (images, labels) in trainData)
-        {
-            using var batch = new BatchOwner(images, labels);
-            using var scope = torch.NewDisposeScope();
-            optimizer.zero_grad();
-            var logits = model.forward(images);
-            var loss = lossFunction.forward(logits, labels);
-            loss.backward();
-            optimizer.step();
-            lossSum += loss.item<float>() * labels.shape[0];
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
-            seen += labels.shape[0];
-        }
-        double testAccuracy = Evaluate(model, testData);
+        var history = model.Fit(trainData, epochs: 1, verbose: 0);
+        var test = model.Evaluate(testData, verbose: 0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Epoch {epoch}, Loss {lossSum / seen:F4}, Acc {100.0 * correct / seen:F2}, Test Acc {100 * testAccuracy:F2}"));
+            $"Epoch {epoch}, Loss {history["loss"][0]:F4}, Acc {100 * history["accuracy"][0]:F2}, Test Acc {100 * test["accuracy"]:F2}"));
+        trainLog?.AddScalar("epoch_loss", history["loss"][0], epoch - 1);
+        trainLog?.AddScalar("epoch_accuracy", history["accuracy"][0], epoch - 1);
+        testLog?.AddScalar("epoch_loss", test["loss"], epoch - 1);
+        testLog?.AddScalar("epoch_accuracy", test["accuracy"], epoch - 1);
+        trainLog?.Flush();
+        testLog?.Flush();
     }
+    if (logDir is not null) Console.WriteLine($"TensorBoard logs: {trainLog!.FilePath}, {testLog!.FilePath}");
 }
 finally
 {
@@ -99,19 +107,10 @@ int WriteRecords(string splitDir, string file)
     return (int)writer.RecordsWritten;
 }
 
-static double Evaluate(CatsDogsCnn model, Dataset<(Tensor, Tensor)> data)
+string? StringOption(string name)
 {
-    model.eval();
-    long correct = 0, seen = 0;
-    using var noGrad = torch.no_grad();
-    foreach (var (images, labels) in data)
-    {
-        using var batch = new BatchOwner(images, labels);
-        using var scope = torch.NewDisposeScope();
-        correct += model.forward(images).argmax(1).eq(labels).sum().item<long>();
-        seen += labels.shape[0];
-    }
-    return (double)correct / seen;
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 int IntOption(string name, int fallback)
@@ -130,41 +129,4 @@ static string DefaultDataDir()
                 if (Directory.Exists(Path.Combine(up.FullName, "shared", "fixtures", "cats-vs-dogs")))
                     return Path.Combine(up.FullName, "shared", "fixtures", "cats-vs-dogs");
     return Path.Combine("..", "shared", "fixtures", "cats-vs-dogs");
-}
-
-/// <summary>Disposes a batch the dataset handed over (we own every element we receive).</summary>
-sealed class BatchOwner(Tensor images, Tensor labels) : IDisposable
-{
-    public void Dispose()
-    {
-        images.Dispose();
-        labels.Dispose();
-    }
-}
-
-/// <summary>Conv(32) -> pool -> Conv(64) -> pool -> Dense(128) -> Dense(classes), on channels-last images.</summary>
-sealed class CatsDogsCnn : nn.Module<Tensor, Tensor>
-{
-    private readonly nn.Module<Tensor, Tensor> _conv1 = nn.Conv2d(3, 32, 3);
-    private readonly nn.Module<Tensor, Tensor> _conv2 = nn.Conv2d(32, 64, 3);
-    private readonly nn.Module<Tensor, Tensor> _dense1;
-    private readonly nn.Module<Tensor, Tensor> _dense2;
-
-    public CatsDogsCnn(int size, int classes) : base(nameof(CatsDogsCnn))
-    {
-        int side = ((size - 2) / 2 - 2) / 2;
-        _dense1 = nn.Linear(64L * side * side, 128);
-        _dense2 = nn.Linear(128, classes);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor images)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x = images.permute(0, 3, 1, 2);                               // NHWC -> NCHW for libtorch
-        x = nn.functional.max_pool2d(nn.functional.relu(_conv1.forward(x)), 2);
-        x = nn.functional.max_pool2d(nn.functional.relu(_conv2.forward(x)), 2);
-        x = nn.functional.relu(_dense1.forward(x.flatten(1)));
-        return _dense2.forward(x).MoveToOuterDisposeScope();
-    }
 }

@@ -1,4 +1,3 @@
-
 namespace Pipeline.Records;
 
 /// <summary>

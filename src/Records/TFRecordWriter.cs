@@ -9,16 +9,17 @@ namespace Pipeline.Records;
 /// </summary>
 /// <remarks>
 /// <para>Writing to a path is atomic: records go to a temporary file next to the target, and only a successful
-/// <see cref="Close"/> flushes it to disk and renames it to the final name. Disposing a writer that was not closed
-/// (for example because an exception left the <c>using</c> block) deletes the temporary file, so a failure
-/// midway never leaves a partial file under the final name. Always end a successful write with <see cref="Close"/>:</para>
+/// close flushes it to disk and renames it to the final name. Leaving a <c>using</c> block normally closes the
+/// writer, as Python's <c>with tf.io.TFRecordWriter(path) as writer:</c> does; leaving it because an exception is
+/// propagating, or after a failed write, deletes the temporary file instead, so a failure midway never leaves a
+/// partial file under the final name (and never replaces a previous good file):</para>
 /// <code>
 /// using (var writer = new TFRecordWriter("images.tfrecord"))
 /// {
 ///     foreach (var example in examples) writer.Write(example);
-///     writer.Close();
-/// }
+/// }   // the file appears here, complete, or not at all
 /// </code>
+/// <para><see cref="Close"/> does the same explicitly and reports failures to publish as exceptions.</para>
 /// <para>Writing to a caller's stream goes straight to that stream; <see cref="Close"/> and <see cref="Dispose"/> both
 /// finish the compressed stream (if any) and flush.</para>
 /// <para>One writer is for one thread at a time (like TensorFlow's); write from several threads through a lock or one
@@ -162,13 +163,17 @@ public sealed class TFRecordWriter : IDisposable
     }
 
     /// <summary>
-    /// For a path: if <see cref="Close"/> was not called, discards the temporary file and leaves the final name untouched.
-    /// For a stream: same as <see cref="Close"/>.
+    /// Closes the writer (see <see cref="Close"/>) unless an exception is propagating through the caller's
+    /// <c>using</c> block or an earlier write failed: then, for a path, the temporary file is discarded and the final
+    /// name is left untouched.
     /// </summary>
     public void Dispose()
     {
         if (_closed) return;
-        if (_file is null && !_faulted)
+        // Non-zero only while an exception unwinds the stack, i.e. when Dispose runs from a finally block
+        // on the way out of a failed using block.
+        bool unwinding = System.Runtime.InteropServices.Marshal.GetExceptionPointers() != IntPtr.Zero;
+        if (!_faulted && !unwinding)
         {
             Close();
             return;

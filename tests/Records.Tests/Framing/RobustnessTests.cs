@@ -11,12 +11,14 @@ public class RobustnessTests
 {
     private const int Trials = 150;
 
-    public static TheoryData<string> Files => ["lingvo", "nucleus", "tf1events"];
+    public static TheoryData<string> Files => ["lingvo", "nucleus", "tf1events", "tf2events", "deeplab"];
 
     private static string PathOf(string name) => name switch
     {
         "lingvo" => Fixtures.Lingvo,
         "nucleus" => Fixtures.NucleusPlain,
+        "tf2events" => Fixtures.Tf2Events,
+        "deeplab" => Fixtures.Deeplab,
         _ => Fixtures.Tf1Events,
     };
 

@@ -23,6 +23,33 @@ public class TFRecordWriterTests
     }
 
     [Fact]
+    public void Leaving_a_using_block_normally_publishes_the_file_like_pythons_with_statement()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("data.tfrecord");
+        using (var writer = new TFRecordWriter(path))
+        {
+            foreach (var r in Records) writer.Write(r);
+        }
+        Assert.Equal(Records, Fixtures.ReadAll(path));
+        Assert.Equal(["data.tfrecord"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void An_exception_caught_inside_the_using_block_does_not_stop_the_file_from_being_published()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("data.tfrecord");
+        using (var writer = new TFRecordWriter(path))
+        {
+            writer.Write(Records[0]);
+            try { throw new FormatException("a bad input row, skipped"); } catch (FormatException) { }
+            writer.Write(Records[1]);
+        }
+        Assert.Equal(Records[..2], Fixtures.ReadAll(path));
+    }
+
+    [Fact]
     public void An_exception_midway_leaves_no_file_under_the_final_name_and_no_temporary()
     {
         using var dir = new TempDir();
