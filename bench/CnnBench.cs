@@ -44,7 +44,9 @@ public static class CnnBench
         {
             RawLoop(xNchw, y);   // warm-up
             RawLoop(xNchw, y);
-            var samples = Enumerable.Range(0, epochsPerRound).Select(_ => RawLoop(xNchw, y));
+            long faults = MinorFaults();
+            var samples = Enumerable.Range(0, epochsPerRound).Select(_ => RawLoop(xNchw, y)).ToArray();
+            Console.Error.WriteLine($"child: {(MinorFaults() - faults) / epochsPerRound} minor faults per epoch of {Batches} steps");
             Console.WriteLine($"RESULT raw_default {string.Join(' ', samples.Select(v => v.ToString("F0", Inv)))} malloc_tuned={TorchRuntime.MallocTuned}");
             return 0;
         }
@@ -62,6 +64,17 @@ public static class CnnBench
             RawLoop(xNhwc, y, channelsLast: true);
         }
         Console.WriteLine($"memory after warm-up: {Rss()}");
+        foreach (var (name, run) in new (string, Action)[]
+        {
+            ("Fit", () => FitSamplesPerSecond(fitCl, xNhwc, y)),
+            ("raw loop", () => RawLoop(xNchw, y)),
+            ("raw loop channels_last", () => RawLoop(xNhwc, y, channelsLast: true)),
+        })
+        {
+            long before = MinorFaults();
+            run();
+            Console.WriteLine($"minor page faults per epoch of {Batches} steps, {name}: {MinorFaults() - before}");
+        }
 
         // Variants alternate epoch by epoch so machine noise hits them alike; medians per epoch resist outliers.
         var fit = new List<double>();
@@ -213,6 +226,14 @@ public static class CnnBench
         }
         string Ms(int k) => Median(times.Select(t => t[k]).ToList()).ToString("F2", Inv);
         Console.WriteLine($"median ms per step: forward {Ms(0)}, backward {Ms(1)}, optimizer {Ms(2)}");
+    }
+
+    /// <summary>Minor page faults of this process so far (/proc/self/stat field 10).</summary>
+    static long MinorFaults()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], Inv);
     }
 
     static string Rss()

@@ -33,7 +33,7 @@ if (options.DataDir is null)
 {
     var generation = Stopwatch.StartNew();
     var (pixels, labels) = SyntheticImages.Generate(options.Samples, seed: 42);
-    using var images = tensor(pixels, [options.Samples, 32, 32, 3]).to_type(ScalarType.Float32).div_(255);
+    using var images = tensor(pixels, [options.Samples, 32, 32, 3]).to_type(ScalarType.Float32).div_(QuickStartData.ByteMax);
     using var y = tensor(labels);
     Console.WriteLine($"Data: {options.Samples:N0} synthetic 32x32 RGB images, 10 classes ({string.Join(", ", SyntheticImages.ClassNames)}), " +
                       $"generated in {generation.Elapsed.TotalSeconds:F1}s; the last {options.ValidationSplit * 100:F0}% are held out for validation.");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pipeline;
 using Pipeline.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>Training on a class-per-folder JPEG tree such as the unpacked CIFAR-10 training set.</summary>
@@ -21,12 +22,27 @@ internal static class QuickStartData
                           $"for validation ({options.ValidationSplit * 100:F0}%, seed 42), classes {string.Join(", ", train.ClassNames)}; " +
                           $"decoded in {loadSeconds:F1}s.");
 
+        Console.WriteLine("Training batches are randomly flipped left-right (augmentation against over-fitting); validation images are not.");
+        var random = new Random(42);
         return model.Fit(
-            train.Map(Normalize).Prefetch(2),
+            train.Map(Normalize).Map((images, labels) => (RandomFlip(images, random), labels), name: "RandomFlip").Prefetch(2),
             epochs: options.Epochs,
             validationData: validation.Map(Normalize));
     }
 
+    // Kept alive for the process: TorchSharp's temporary Scalars can be finalized during the native call.
+    internal static readonly TorchSharp.Scalar ByteMax = 255.0.ToScalar();
+
+    /// <summary>Mirrors a random half of the batch's images along the width axis (Keras's RandomFlip("horizontal")).</summary>
+    static Tensor RandomFlip(Tensor images, Random random)
+    {
+        var mask = new bool[images.shape[0]];
+        for (int i = 0; i < mask.Length; i++) mask[i] = random.Next(2) == 1;
+        using var flip = tensor(mask).reshape(-1, 1, 1, 1);
+        using var mirrored = images.flip(2);
+        return where(flip, mirrored, images);
+    }
+
     // The tutorial's `train_images / 255.0`.
-    static (Tensor, Tensor) Normalize(Tensor images, Tensor labels) => (images.div_(255), labels);
+    static (Tensor, Tensor) Normalize(Tensor images, Tensor labels) => (images.div_(ByteMax), labels);
 }

@@ -1,4 +1,5 @@
 using Pipeline.Models.Layers;
+using Pipeline.Models.Optimizers;
 using Pipeline.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public abstract partial class Model
     History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
-        var optimizer = _torchOptimizer ??= _optimizer!.Create(Parameters);
+        var optimizer = _updater ??= _optimizer!.Create([.. Parameters]);
         bool fuse = loss.FusesSoftmax && Layers[^1].EndsWithSoftmax;
         var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
         var history = new History();
@@ -72,9 +73,9 @@ public abstract partial class Model
                         var labels = yb.device == Device ? yb : yb.to(Device);
                         var output = Forward(input, training: true, stopBeforeSoftmax: fuse);
                         var value = loss.Compute(output, labels, fuse);
-                        optimizer.zero_grad();
+                        optimizer.ZeroGrad();
                         value.backward();
-                        optimizer.step();
+                        optimizer.Step();
 
                         long n = xb.shape[0];
                         lossSum += value.item<float>() * n;

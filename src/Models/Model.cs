@@ -20,7 +20,7 @@ public abstract partial class Model : IDisposable
     Optimizer? _optimizer;
     Loss? _loss;
     string[] _metricNames = [];
-    optim.Optimizer? _torchOptimizer;
+    ParameterUpdater? _updater;
     bool _disposed;
 
     private protected Model(string name)
@@ -86,8 +86,8 @@ public abstract partial class Model : IDisposable
         _optimizer = optimizer;
         _loss = loss;
         _metricNames = [.. metrics ?? []];
-        _torchOptimizer?.Dispose();
-        _torchOptimizer = null;
+        _updater?.Dispose();
+        _updater = null;
     }
 
     /// <summary>
@@ -250,7 +250,7 @@ public abstract partial class Model : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _torchOptimizer?.Dispose();
+        _updater?.Dispose();
         foreach (var p in Parameters) p.Dispose();
         GC.SuppressFinalize(this);
     }

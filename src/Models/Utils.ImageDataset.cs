@@ -122,7 +122,7 @@ public static partial class Utils
                 {
                     var planar = image.permute(2, 0, 1).unsqueeze(0).to_type(ScalarType.Float32);
                     var resized = nn.functional.interpolate(planar, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-                    image = resized.squeeze(0).permute(1, 2, 0).round().clamp(0, 255).to_type(ScalarType.Byte);
+                    image = resized.squeeze(0).permute(1, 2, 0).round().clamp(Training.Scalars.Zero, Training.Scalars.ByteMax).to_type(ScalarType.Byte);
                 }
                 all[i].copy_(image);   // disjoint rows: safe from parallel workers
             });

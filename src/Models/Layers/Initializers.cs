@@ -11,9 +11,16 @@ internal static class Initializers
     {
         var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
         using (no_grad()) kernel.uniform_(-limit, limit);
-        return new TorchSharp.Modules.Parameter(kernel, requires_grad: true);
+        return Owned(new TorchSharp.Modules.Parameter(kernel, requires_grad: true));
     }
 
     internal static TorchSharp.Modules.Parameter Zeros(long size, Device device) =>
-        new(zeros(size, dtype: ScalarType.Float32, device: device), requires_grad: true);
+        Owned(new(zeros(size, dtype: ScalarType.Float32, device: device), requires_grad: true));
+
+    // Weights live as long as their model, even when it is built inside a caller's dispose scope.
+    static TorchSharp.Modules.Parameter Owned(TorchSharp.Modules.Parameter parameter)
+    {
+        parameter.DetachFromDisposeScope();
+        return parameter;
+    }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Layers;
@@ -13,7 +14,13 @@ public sealed class Rescaling : Layer
     {
         Scale = scale;
         Offset = offset;
+        _scale = scale.ToScalar();
+        _offset = offset.ToScalar();
     }
+
+    // Held for the layer's lifetime: a temporary Scalar may be finalized mid-call (see Training.Scalars).
+    readonly TorchSharp.Scalar _scale;
+    readonly TorchSharp.Scalar _offset;
 
     /// <summary>Factor applied to every input.</summary>
     public double Scale { get; }
@@ -25,5 +32,5 @@ public sealed class Rescaling : Layer
 
     internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context) => inputShape;
 
-    internal override Tensor Call(Tensor x, bool training) => Offset == 0 ? x * Scale : x * Scale + Offset;
+    internal override Tensor Call(Tensor x, bool training) => Offset == 0 ? x.mul(_scale) : x.mul(_scale).add_(_offset, Training.Scalars.One);
 }

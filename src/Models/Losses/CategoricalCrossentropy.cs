@@ -21,7 +21,7 @@ public sealed class CategoricalCrossentropy : Loss
     {
         var logProbabilities = FromLogits || outputIsLogits
             ? output.log_softmax(-1)
-            : output.clamp(1e-7, 1 - 1e-7).log();
+            : output.clamp(Training.Scalars.ProbabilityFloor, Training.Scalars.ProbabilityCeiling).log();
         return -(labels.to_type(ScalarType.Float32) * logProbabilities).sum(-1).mean();
     }
 }

@@ -25,6 +25,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
         if (target.dtype != ScalarType.Int64) target = target.to_type(ScalarType.Int64);
         if (FromLogits || outputIsLogits) return nn.functional.cross_entropy(output, target);
         // Probabilities: Keras clips to [eps, 1 - eps] before the log.
-        return nn.functional.nll_loss(output.clamp(1e-7, 1 - 1e-7).log(), target);
+        return nn.functional.nll_loss(output.clamp(Training.Scalars.ProbabilityFloor, Training.Scalars.ProbabilityCeiling).log(), target);
     }
 }

@@ -20,7 +20,7 @@ public abstract class Optimizer
     /// <summary>The step size.</summary>
     public double LearningRate { get; }
 
-    internal abstract torch.optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters);
+    internal abstract ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters);
 
     /// <summary>Keras's optimizer by name ("adam", "sgd", "rmsprop"), with Keras's default hyper-parameters.</summary>
     /// <param name="name">The optimizer's name, case-insensitive.</param>

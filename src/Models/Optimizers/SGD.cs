@@ -22,6 +22,34 @@ public sealed class SGD : Optimizer
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    internal override torch.optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
-        torch.optim.SGD(parameters, LearningRate, Momentum, nesterov: Nesterov);
+    internal override ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters) => new Updater(this, parameters);
+
+    /// <summary>Keras's SGD: velocity = momentum * velocity - lr * g; w += velocity (Nesterov: w += momentum * velocity - lr * g).</summary>
+    sealed class Updater : ParameterUpdater
+    {
+        readonly SGD _options;
+        readonly torch.Tensor[] _velocity;
+        readonly Scalar _momentum, _minusLearningRate;
+
+        public Updater(SGD options, IReadOnlyList<TorchSharp.Modules.Parameter> parameters) : base(parameters)
+        {
+            _options = options;
+            _velocity = options.Momentum > 0 ? [.. parameters.Select(State)] : [];
+            _momentum = Constant(options.Momentum);
+            _minusLearningRate = Constant(-options.LearningRate);
+        }
+
+        protected override void Update(int index, torch.Tensor weight, torch.Tensor grad, long iteration)
+        {
+            if (_options.Momentum == 0)
+            {
+                weight.add_(grad, _minusLearningRate);
+                return;
+            }
+            var velocity = _velocity[index];
+            velocity.mul_(_momentum).add_(grad, _minusLearningRate);
+            if (_options.Nesterov) weight.add_(velocity, _momentum).add_(grad, _minusLearningRate);
+            else weight.add_(velocity, Training.Scalars.One);
+        }
+    }
 }

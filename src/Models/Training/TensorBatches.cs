@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Training;
@@ -31,7 +32,8 @@ internal sealed class TensorBatches : IBatchSource
             {
                 using var permutation = randperm(_count, ScalarType.Int64);
                 // Lives across steps, so it must not belong to the step's dispose scope.
-                order = (_start == 0 ? permutation.alias() : permutation.add(_start)).DetachFromDisposeScope();
+                using var start = _start.ToScalar();
+                order = (_start == 0 ? permutation.alias() : permutation.add(start, Scalars.One)).DetachFromDisposeScope();
             }
             for (long begin = 0; begin < _count; begin += _batchSize)
             {
