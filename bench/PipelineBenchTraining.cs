@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Pipeline;
+using Pipeline.Models;
+using Pipeline.Models.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,5 +69,46 @@ static class PipelineBenchTraining
         var f = images.to(ScalarType.Float32).div_(255);
         using var flip = torch.rand(images.shape[0]).lt(0.5).view(-1, 1, 1, 1);
         return torch.where(flip, f.flip(2), f);
+    }
+
+    /// <summary>
+    /// The same question through the library itself: the QuickStart model built with Pipeline.Models and trained with
+    /// <c>Model.Fit(dataset)</c>; a pass-through last step adds up the time Fit spends waiting for each batch.
+    /// </summary>
+    internal static void FitWaitFraction(int steps, int epochs)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"[4b] Model.Fit(dataset) wait on the input pipeline: QuickStart CNN, batch 64, {steps} steps x {epochs} epochs");
+        var n = steps * 64;
+        using var x = torch.randint(0, 256, [n, 32, 32, 3], dtype: ScalarType.Byte);
+        using var y = torch.randint(0, 10, [n], dtype: ScalarType.Int64);
+        var pipeline = Dataset.FromTensorSlices(x, y)
+            .Shuffle(n, seed: 1)
+            .Batch(64)
+            .Map((img, label) => (Augment(img), label), numParallelCalls: Dataset.Autotune)
+            .Prefetch();
+        var probe = new PipelineBenchWaitProbe<(Tensor, Tensor)>(pipeline);
+        Console.WriteLine($"  pipeline: {pipeline}");
+
+        using var model = new Sequential(
+        [
+            new Input([32, 32, 3]),
+            new Conv2D(32, 3, padding: "same", activation: "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(64, 3, padding: "same", activation: "relu"),
+            new MaxPooling2D(2),
+            new Reshape([4096]),
+            new Dense(256, activation: "relu"),
+            new Dense(10, activation: "softmax"),
+        ]);
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        var clock = Stopwatch.StartNew();
+        model.Fit(probe, epochs: epochs, verbose: 0);
+        clock.Stop();
+        var batches = probe.Elements;
+        PipelineBench.Report("steps", batches, "");
+        PipelineBench.Report("time per step (Fit, all epochs)", clock.Elapsed.TotalMilliseconds / batches, "ms");
+        PipelineBench.Report("time Fit waited for the next batch per step", probe.Waited.TotalMilliseconds / batches, "ms");
+        PipelineBench.Report("fraction of Fit's step time waiting on input (first batch of each epoch included)", 100 * probe.Waited / clock.Elapsed, "%");
     }
 }

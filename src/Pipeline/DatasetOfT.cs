@@ -18,14 +18,22 @@ namespace Pipeline;
 /// <para><b>Ownership.</b> Every element a dataset yields belongs to the receiver, who disposes it (or moves it into a
 /// <c>torch.NewDisposeScope()</c>). A transformation disposes the input elements it consumes unless it passes them on
 /// (reference-equal) in its output, and disposes anything it buffered when an iteration ends early. Sources such as
-/// <c>FromTensorSlices</c> do not own the tensors they were given; keep those alive while iterating.</para>
+/// <c>FromTensorSlices</c> do not own the tensors they were given; keep those alive while iterating. Elements arrive
+/// outside any dispose scope, even when the step that made them ran on the consumer's thread inside one; functions
+/// given to <c>Map</c>, <c>Filter</c> and <c>Batch</c> run in a scope of their own, so their temporaries are freed
+/// when they return.</para>
+/// <para><b>Consuming.</b> <c>foreach</c>, LINQ, <c>Enumerate(token)</c> for a cancellable iteration, and
+/// <c>await foreach</c> (or <see cref="AsAsyncEnumerable"/>). An exception in a user function surfaces on the
+/// consuming thread as a <see cref="DatasetException"/> naming the step and the element index.</para>
 /// <para><b>Inspecting.</b> <see cref="Plan"/> is the list of typed steps from the source to here and
 /// <see cref="ToString"/> prints it (<c>Range(10) -> Map(Square) -> Batch(4)</c>); <c>Lint()</c> checks it against
 /// tf.data's performance guide.</para>
 /// <para><b>Writing a source.</b> Derive from <see cref="Dataset{T}"/>, return your <see cref="PlanStep"/> (kind
 /// <see cref="StepKind.Source"/>) from <see cref="Step"/>, yield elements from <see cref="Iterate"/> (a C# iterator
 /// method is fine; check <see cref="IterationContext.CancellationToken"/> between elements and release files in
-/// <c>finally</c>), and override <see cref="Cardinality"/> when the size is known without reading everything.
+/// <c>finally</c>), and override <see cref="Cardinality"/> when the size is known without reading everything. Tensors
+/// your source creates should be yielded with <c>tensor.DetachFromDisposeScope()</c>, so they do not join a dispose
+/// scope the consumer happens to have open.
 /// Every transformation then works on it:</para>
 /// <code>
 /// public sealed class TFRecordDataset(IReadOnlyList&lt;string&gt; files) : Dataset&lt;byte[]&gt;

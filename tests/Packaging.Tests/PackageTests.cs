@@ -59,6 +59,9 @@ public class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
 
         Assert.Contains("torch sum: 15", output);
         Assert.Matches("device: (CPU|CUDA)", output);
+        Assert.Contains("records label sum: 10", output);
+        Assert.Contains("plan: FromTensorSlices", output);
+        Assert.Contains("history epochs: 2, predictions: (64, 2)", output);
         Assert.Contains("Smoke test passed", output);
 
         // The consumer got hard links to the ~600 MB libtorch, not copies.

@@ -109,9 +109,11 @@ static class Elements
                 foreach (var v in dict.Values)
                     if (v is not null) Visit(v, action);
                 break;
-            case Array array when !array.GetType().GetElementType()!.IsPrimitive:
-                foreach (var v in array)
-                    if (v is not null) Visit(v, action);
+            case Array array:
+                // Arrays of numbers (byte[] records, float[] rows) hold nothing to dispose; don't walk them.
+                if (!array.GetType().GetElementType()!.IsPrimitive)
+                    foreach (var v in array)
+                        if (v is not null) Visit(v, action);
                 break;
             case IList list:
                 foreach (var v in list)

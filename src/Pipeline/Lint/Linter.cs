@@ -58,7 +58,10 @@ static class Linter
             }
             if (s.Kind == StepKind.Filter)
             {
-                var map = LastBefore(steps, i, k => k.Kind is StepKind.Map or StepKind.FlatMap && (k.Traits.HasFlag(StepTraits.Expensive) || k["numParallelCalls"] is int p && p != 1));
+                // A parallel Map counts as expensive (why else parallelize it); a parallel Interleave does not: reading the
+                // records of several files at once is not work spent on each element.
+                var map = LastBefore(steps, i, k => k.Traits.HasFlag(StepTraits.Expensive) && k.Kind is StepKind.Map or StepKind.FlatMap
+                    || k.Kind == StepKind.Map && k["numParallelCalls"] is int p && p != 1);
                 if (map >= 0)
                     Add(LintRules.FilterAfterExpensiveMap, LintSeverity.Warning,
                         $"{s} comes after the expensive {steps[map]}: every element it drops was processed for nothing.",

@@ -74,7 +74,7 @@ static class Csv
         return fields;
     }
 
-    internal static CsvSchema InferSchema(string file, string[]? columnNames, object[]? columnDefaults, string labelName, string[]? selectColumns, bool header, char delimiter)
+    internal static CsvSchema InferSchema(string file, string[]? columnNames, object[]? columnDefaults, string? labelName, string[]? selectColumns, bool header, char delimiter)
     {
         using var reader = new StreamReader(file, Encoding.UTF8);
         string[] names;
@@ -86,8 +86,8 @@ static class Csv
         else names = columnNames ?? throw new ArgumentException("MakeCsvDataset: columnNames is required when header is false.", nameof(columnNames));
         if (columnDefaults is not null && columnDefaults.Length != names.Length)
             throw new ArgumentException($"MakeCsvDataset: columnDefaults has {columnDefaults.Length} entries but there are {names.Length} columns ({string.Join(", ", names)}).", nameof(columnDefaults));
-        var labelIndex = Array.IndexOf(names, labelName);
-        if (labelIndex < 0)
+        var labelIndex = labelName is null ? -1 : Array.IndexOf(names, labelName);
+        if (labelName is not null && labelIndex < 0)
             throw new ArgumentException($"MakeCsvDataset: label column '{labelName}' is not among the columns [{string.Join(", ", names)}].", nameof(labelName));
         var types = new ScalarType[names.Length];
         var defaults = new double?[names.Length];
@@ -124,10 +124,12 @@ static class Csv
         else
         {
             selected = [.. selectColumns.Select(s => Array.IndexOf(names, s) is var i and >= 0 ? i : throw new ArgumentException($"MakeCsvDataset: selected column '{s}' is not among the columns [{string.Join(", ", names)}].", nameof(selectColumns)))];
-            if (!selected.Contains(labelIndex)) selected = [.. selected, labelIndex];
+            if (labelIndex >= 0 && !selected.Contains(labelIndex)) selected = [.. selected, labelIndex];
         }
         return new CsvSchema(names, types, defaults, labelIndex, selected);
     }
+
+    internal static Dictionary<string, Tensor> CollateFeatures(IReadOnlyList<double[]> rows, CsvSchema schema) => Collate(rows, schema).Item1;
 
     internal static (Dictionary<string, Tensor>, Tensor) Collate(IReadOnlyList<double[]> rows, CsvSchema schema)
     {
@@ -141,6 +143,6 @@ static class Csv
         var features = new Dictionary<string, Tensor>();
         foreach (var c in schema.Selected)
             if (c != schema.LabelIndex) features[schema.Names[c]] = Column(c);
-        return (features, Column(schema.LabelIndex));
+        return (features, schema.LabelIndex >= 0 ? Column(schema.LabelIndex) : null!);
     }
 }

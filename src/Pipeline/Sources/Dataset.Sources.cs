@@ -78,8 +78,41 @@ public static partial class Dataset
         string[]? selectColumns = null, char fieldDelimiter = ',', bool header = true, int? numEpochs = null, bool shuffle = true,
         int shuffleBufferSize = 10_000, long? shuffleSeed = null, int prefetchBufferSize = Autotune)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(filePattern);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelName);
+        var (rows, schema) = CsvRows(filePattern, batchSize, labelName, columnNames, columnDefaults, selectColumns, fieldDelimiter, header, numEpochs, shuffle, shuffleBufferSize, shuffleSeed);
+        Dataset<(Dictionary<string, TorchSharp.torch.Tensor> Features, TorchSharp.torch.Tensor Label)> batches = rows.Batch(batchSize, items => Csv.Collate(items, schema));
+        return prefetchBufferSize == 0 ? batches : batches.Prefetch(prefetchBufferSize);
+    }
+
+    /// <summary>
+    /// <c>make_csv_dataset</c> without a label column (TF's <c>label_name=None</c>): batches of features by column name.
+    /// </summary>
+    /// <param name="filePattern">CSV file(s), with wildcards allowed.</param>
+    /// <param name="batchSize">Rows per batch.</param>
+    /// <param name="columnNames">Column names; read from the header line when null.</param>
+    /// <param name="columnDefaults">Per column: a default value, a type, or null (see the overload with a label).</param>
+    /// <param name="selectColumns">Only these columns.</param>
+    /// <param name="fieldDelimiter">The separator, ',' by default.</param>
+    /// <param name="header">Whether each file starts with a header line.</param>
+    /// <param name="numEpochs">Passes over the data; null repeats forever (TF's default).</param>
+    /// <param name="shuffle">Shuffle rows (TF's default true).</param>
+    /// <param name="shuffleBufferSize">Shuffle buffer in rows.</param>
+    /// <param name="shuffleSeed">Seed for a reproducible order.</param>
+    /// <param name="prefetchBufferSize">Batches to prefetch; 0 disables.</param>
+    public static Dataset<Dictionary<string, TorchSharp.torch.Tensor>> MakeCsvDataset(
+        string filePattern, int batchSize, string[]? columnNames = null, object[]? columnDefaults = null,
+        string[]? selectColumns = null, char fieldDelimiter = ',', bool header = true, int? numEpochs = null, bool shuffle = true,
+        int shuffleBufferSize = 10_000, long? shuffleSeed = null, int prefetchBufferSize = Autotune)
+    {
+        var (rows, schema) = CsvRows(filePattern, batchSize, null, columnNames, columnDefaults, selectColumns, fieldDelimiter, header, numEpochs, shuffle, shuffleBufferSize, shuffleSeed);
+        var batches = rows.Batch(batchSize, items => Csv.CollateFeatures(items, schema));
+        return prefetchBufferSize == 0 ? batches : batches.Prefetch(prefetchBufferSize);
+    }
+
+    static (Dataset<double[]> Rows, CsvSchema Schema) CsvRows(string filePattern, int batchSize, string? labelName, string[]? columnNames, object[]? columnDefaults,
+        string[]? selectColumns, char fieldDelimiter, bool header, int? numEpochs, bool shuffle, int shuffleBufferSize, long? shuffleSeed)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(filePattern);
         CheckBatchSize(batchSize);
         var files = Glob.Expand(filePattern);
         if (files.Length == 0) throw new FileNotFoundException($"MakeCsvDataset: no files match '{filePattern}'.");
@@ -87,7 +120,6 @@ public static partial class Dataset
         Dataset<double[]> rows = new CsvRowsDataset(files, filePattern, schema, header, fieldDelimiter);
         if (shuffle) rows = rows.Shuffle(shuffleBufferSize, shuffleSeed);
         rows = numEpochs is { } n ? rows.Repeat(n) : rows.Repeat();
-        Dataset<(Dictionary<string, TorchSharp.torch.Tensor> Features, TorchSharp.torch.Tensor Label)> batches = rows.Batch(batchSize, items => Csv.Collate(items, schema));
-        return prefetchBufferSize == 0 ? batches : batches.Prefetch(prefetchBufferSize);
+        return (rows, schema);
     }
 }

@@ -7,7 +7,9 @@ public static partial class Dataset
     /// </summary>
     /// <param name="dataset">The input.</param>
     /// <param name="function">The function; it receives ownership of its input (the step disposes the parts of the
-    /// input not returned in the output, so the function need not).</param>
+    /// input not returned in the output, so the function need not). It runs inside its own dispose scope: tensors it
+    /// creates and does not return are freed when it returns. What it returns belongs to the receiver, who disposes
+    /// it, so return <c>constant.alias()</c> rather than a tensor you keep using elsewhere.</param>
     /// <param name="numParallelCalls">1 (default) runs on the consumer's thread; N runs up to N calls at once on worker
     /// threads; <see cref="Autotune"/> uses <see cref="DatasetOptions.ThreadPoolSize"/> (by default the processor count).</param>
     /// <param name="deterministic">With parallel calls: true keeps input order, false yields results as they complete;

@@ -8,8 +8,9 @@ public static partial class Dataset
     /// training on this one. Put it last.
     /// </summary>
     /// <param name="dataset">The input.</param>
-    /// <param name="bufferSize">Elements buffered; <see cref="Autotune"/> (default) buffers one per worker thread of
-    /// <see cref="DatasetOptions.ThreadPoolSize"/>, at least 2; 0 disables prefetching.</param>
+    /// <param name="bufferSize">Elements buffered; 0 disables prefetching. <see cref="Autotune"/> (default) sizes the buffer
+    /// from the first element: as many elements as fit in 16 MiB of tensor data, at least 2 and at most 64 (64 for
+    /// elements without tensors). Deep buffers of small elements let the two threads hand over work rarely.</param>
     public static Dataset<T> Prefetch<T>(this Dataset<T> dataset, int bufferSize = Autotune)
     {
         ArgumentNullException.ThrowIfNull(dataset);

@@ -39,7 +39,9 @@ public static partial class Dataset
     /// <param name="cycleLength">Inner datasets open at once; <see cref="Autotune"/> (default) uses the processor count.</param>
     /// <param name="blockLength">Consecutive elements taken from one inner dataset before moving to the next.</param>
     /// <param name="numParallelCalls">1 (default) reads inner datasets on the consumer's thread; otherwise each open inner dataset runs ahead on a background thread.</param>
-    /// <param name="deterministic">Accepted for tf.data compatibility; the output order is always the deterministic one.</param>
+    /// <param name="deterministic">With parallel calls: true keeps tf.data's cycle order; false lets an inner dataset with
+    /// elements ready take over from one that has none (a slow file does not stall the others); null follows
+    /// <see cref="DatasetOptions.Deterministic"/>.</param>
     public static Dataset<TOut> Interleave<TIn, TOut>(this Dataset<TIn> dataset, Func<TIn, Dataset<TOut>> function, int cycleLength = Autotune,
         int blockLength = 1, int numParallelCalls = 1, bool? deterministic = null)
     {
@@ -96,7 +98,7 @@ public static partial class Dataset
     public static Dataset<(long Index, T Element)> Enumerate<T>(this Dataset<T> dataset, long start = 0)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return new EnumerateDataset<T>(dataset, start).Retype<(long, T), (long Index, T Element)>();
+        return new EnumerateDataset<T>(dataset, start);
     }
 
     /// <summary>
@@ -185,7 +187,4 @@ public static partial class Dataset
             if (paddingValue != 0) s.With("paddingValue", paddingValue);
         });
     }
-
-    /// <summary>Reinterprets a dataset of one tuple type as another with the same layout (names only differ).</summary>
-    static Dataset<TTo> Retype<TFrom, TTo>(this Dataset<TFrom> dataset) => (Dataset<TTo>)(object)dataset;
 }

@@ -16,9 +16,11 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
 
     public override long Cardinality() => Input.Cardinality();
 
-    /// <summary>AUTOTUNE's buffer: enough for every core to be one element ahead, and at least two.</summary>
-    static int Resolve(int bufferSize, DatasetOptions options) =>
-        bufferSize == Dataset.Autotune ? Math.Max(2, options.ResolvedParallelism) : bufferSize;
+    /// <summary>How much tensor data an AUTOTUNE prefetch buffer may hold ahead of the consumer.</summary>
+    internal const long AutotuneBytes = 16L << 20;
+
+    /// <summary>The deepest AUTOTUNE prefetch buffer (elements without tensors get this depth).</summary>
+    internal const int MaxAutotuneBuffer = 64;
 
     protected override IEnumerable<T> Iterate(IterationContext context)
     {
@@ -34,9 +36,10 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
         var guard = new AbandonGuard(run);
         try
         {
+            var reader = run.Reader(context.CancellationToken);
             while (true)
             {
-                if (run.Reader.TryRead(out var item))
+                if (reader.TryRead(out var item))
                 {
                     if (context.CancellationToken.IsCancellationRequested)
                     {
@@ -46,7 +49,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
                     yield return item;
                     continue;
                 }
-                if (!run.Reader.WaitToReadAsync(context.CancellationToken).AsTask().GetAwaiter().GetResult()) break;
+                if (!reader.WaitToReadAsync(context.CancellationToken).AsTask().GetAwaiter().GetResult()) break;
             }
             run.ThrowIfFailed();
         }
@@ -69,8 +72,9 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
         var guard = new AbandonGuard(run);
         try
         {
-            while (await run.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
-                while (run.Reader.TryRead(out var item))
+            var reader = await run.ReaderAsync(linked.Token).ConfigureAwait(false);
+            while (await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                while (reader.TryRead(out var item))
                 {
                     if (linked.Token.IsCancellationRequested)
                     {
@@ -89,37 +93,69 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
     }
 
     /// <summary>One iteration's producer thread and channel.</summary>
-    sealed class Run
+    internal sealed class Run
     {
-        readonly Channel<T> _channel;
+        readonly int _bufferSize;
+        readonly TaskCompletionSource<Channel<T>> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         readonly CancellationTokenSource _stop;
         readonly Thread _thread;
+        Channel<T>? _channel;
         Exception? _failure;
 
         internal Run(PrefetchDataset<T> owner, IterationContext context)
         {
-            _channel = Channel.CreateBounded<T>(new BoundedChannelOptions(Resolve(owner.BufferSize, context.Options))
-            {
-                SingleWriter = true,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
+            _bufferSize = owner.BufferSize;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
             var inner = context.WithToken(_stop.Token);
             var input = owner.Input;
             _thread = BackgroundWork.Start("Pipeline Prefetch", () => Produce(input, inner));
         }
 
-        internal ChannelReader<T> Reader => _channel.Reader;
+        /// <summary>The channel, once the producer has sized it from the first element.</summary>
+        internal ChannelReader<T> Reader(CancellationToken token) => Volatile.Read(ref _channel)?.Reader ?? _ready.Task.WaitAsync(token).GetAwaiter().GetResult().Reader;
+
+        /// <summary>Completes when the channel is open and has an element or is finished.</summary>
+        internal Task WhenReadable(CancellationToken token) => Volatile.Read(ref _channel) is { } channel
+            ? channel.Reader.WaitToReadAsync(token).AsTask()
+            : _ready.Task.ContinueWith(t => t.Result.Reader.WaitToReadAsync(token).AsTask(), token, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+
+        /// <summary>The channel if the producer has opened it already, without waiting.</summary>
+        internal ChannelReader<T>? ReaderIfOpen => Volatile.Read(ref _channel)?.Reader;
+
+        internal async ValueTask<ChannelReader<T>> ReaderAsync(CancellationToken token) => _channel?.Reader ?? (await _ready.Task.WaitAsync(token).ConfigureAwait(false)).Reader;
+
+        /// <summary>
+        /// The buffer: as given, or for AUTOTUNE as many elements as fit in <see cref="AutotuneBytes"/> (at least 2, at
+        /// most 64), judged from the first element. Small elements get a deep buffer, so the threads hand over work
+        /// rarely; large batches get a shallow one, so memory stays bounded.
+        /// </summary>
+        int Capacity(T first)
+        {
+            if (_bufferSize != Dataset.Autotune) return _bufferSize;
+            long bytes = 0;
+            if (first is not null && Elements.HoldsResources<T>())
+                Elements.Visit(first, d => { if (d is TorchSharp.torch.Tensor t) bytes += t.numel() * t.ElementSize; });
+            return bytes == 0 ? MaxAutotuneBuffer : (int)Math.Clamp(AutotuneBytes / bytes, 2, MaxAutotuneBuffer);
+        }
+
+        Channel<T> Open(int capacity)
+        {
+            var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+            Volatile.Write(ref _channel, channel);
+            _ready.TrySetResult(channel);
+            return channel;
+        }
 
         void Produce(Dataset<T> input, IterationContext context)
         {
-            var writer = _channel.Writer;
             var token = context.CancellationToken;
+            Channel<T>? channel = null;
             try
             {
                 foreach (var x in input.Read(context))
                 {
-                    if (!Write(writer, x, token)) break;
+                    channel ??= Open(Capacity(x));
+                    if (!Write(channel.Writer, x, token)) break;
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -132,7 +168,8 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
             }
             finally
             {
-                writer.TryComplete();
+                channel ??= Open(1);
+                channel.Writer.TryComplete();
                 // When the consumer is gone, nobody else will take what is left.
                 if (token.IsCancellationRequested) Drain();
             }
@@ -155,7 +192,8 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
 
         void Drain()
         {
-            while (_channel.Reader.TryRead(out var left)) Elements.Dispose(left);
+            if (_channel is { } channel)
+                while (channel.Reader.TryRead(out var left)) Elements.Dispose(left);
         }
 
         internal void ThrowIfFailed()
@@ -171,7 +209,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
 
         internal void Stop()
         {
-            try { _stop.Cancel(); } catch (ObjectDisposedException) { }
+            Cancel();
             if (Thread.CurrentThread != _thread) _thread.Join();
             Drain();
         }
@@ -188,4 +226,7 @@ sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : UnaryDataset
     }
 
     int BufferSize => bufferSize;
+
+    /// <summary>Starts one iteration's producer (for steps that read several prefetched inputs, like a parallel Interleave).</summary>
+    internal Run Start(IterationContext context) => new(this, context);
 }

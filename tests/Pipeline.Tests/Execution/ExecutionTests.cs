@@ -142,4 +142,72 @@ public class ExecutionTests
         Assert.Same(kept[0], pairs[0].Item2);
         foreach (var (x, y) in pairs) { x.Dispose(); y.Dispose(); }
     }
+
+    [Fact]
+    public void An_exception_in_Interleave_or_FlatMap_names_the_stage_and_the_input_element()
+    {
+        var interleave = Assert.Throws<DatasetException>(() => Dataset.Range(5).Interleave(Open, cycleLength: 2).ToList());
+        Assert.Equal(3, interleave.ElementIndex);
+        Assert.StartsWith("Interleave(Open", interleave.Stage);
+        var flatMap = Assert.Throws<DatasetException>(() => Dataset.Range(5).FlatMap(Open).ToList());
+        Assert.Equal(3, flatMap.ElementIndex);
+        Assert.Equal("FlatMap(Open)", flatMap.Stage);
+
+        static Dataset<long> Open(long i) => i == 3 ? throw new FileNotFoundException("shard-3 missing") : Dataset.Range(2);
+    }
+
+    [Fact]
+    public void A_non_deterministic_parallel_Interleave_does_not_wait_for_a_slow_input()
+    {
+        using var gate = new ManualResetEventSlim();
+        var ds = Dataset.Range(3).Interleave(i => i == 0 ? Dataset.FromGenerator(Gated) : Dataset.Range(i * 10, i * 10 + 3),
+            cycleLength: 3, numParallelCalls: 3, deterministic: false);
+        var seen = new List<long>();
+        foreach (var x in ds)
+        {
+            seen.Add(x);
+            if (seen.Count == 6) gate.Set();
+        }
+        Assert.Equal([10L, 11, 12, 20, 21, 22], seen.Take(6).Order());
+        Assert.Equal([0L, 1, 10, 11, 12, 20, 21, 22], seen.Order());
+
+        IEnumerable<long> Gated()
+        {
+            // Held back until the other inputs were all consumed (a generous bound keeps a broken build from hanging).
+            gate.Wait(TimeSpan.FromSeconds(30));
+            yield return 0;
+            yield return 1;
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cancellation_stops_a_parallel_Interleave_at_once(bool deterministic)
+    {
+        using var cts = new CancellationTokenSource();
+        var ds = Dataset.Range(4).Interleave(i => Dataset.Range(i * 100, i * 100 + 50), cycleLength: 2, numParallelCalls: 2, deterministic: deterministic);
+        var seen = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var _ in ds.Enumerate(cts.Token))
+                if (++seen == 10) cts.Cancel();
+        });
+        Assert.Equal(10, seen);
+    }
+
+    [Fact]
+    public void A_parallel_Map_of_a_cheap_function_keeps_order_and_reports_the_exact_failing_element()
+    {
+        // Cheap calls are grouped into tasks of many elements; order and the failing index must not change.
+        var seen = new List<long>();
+        var error = Assert.Throws<DatasetException>(() =>
+        {
+            foreach (var x in Dataset.Range(10_000).Map(x => x == 7_777 ? throw new InvalidDataException("bad") : x * 3, numParallelCalls: 2))
+                seen.Add(x);
+        });
+        Assert.Equal(7_777, error.ElementIndex);
+        Assert.Equal(Enumerable.Range(0, 7_777).Select(i => i * 3L), seen);
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => i * 3L), Dataset.Range(10_000).Map(x => x * 3, numParallelCalls: Dataset.Autotune));
+    }
 }

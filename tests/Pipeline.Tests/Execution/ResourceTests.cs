@@ -96,4 +96,40 @@ public class ResourceTests
             e.MoveNext();
         }
     }
+
+    [Fact]
+    public void A_parallel_Interleave_left_early_stops_every_inner_producer()
+    {
+        var ds = Dataset.Range(10).Interleave(i => Dataset.Range(i * 1000, i * 1000 + 1000), cycleLength: 4, numParallelCalls: Dataset.Autotune);
+        var taken = ds.Take(10).ToList();
+        Assert.Equal([0L, 1000, 2000, 3000, 1, 1001, 2001, 3001, 2, 1002], taken);
+        Assert.Equal(0, BackgroundWork.Running);
+    }
+
+    // Allocates tens of MiB of native memory from background threads: runs with the other process-wide tests.
+    [Theory]
+    [InlineData(0, 1 + 64)]                 // scalars: the deepest buffer
+    [InlineData(4 << 20, 1 + 4)]            // 4 MiB tensors: 16 MiB of data ahead
+    public void Autotuned_prefetch_runs_ahead_by_a_memory_budget(int bytesPerElement, int expectedAhead)
+    {
+        var produced = 0;
+        IEnumerable<Tensor> Source()
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                Interlocked.Increment(ref produced);
+                yield return bytesPerElement == 0 ? torch.tensor(i) : torch.zeros(bytesPerElement, dtype: ScalarType.Byte);
+            }
+        }
+        var ds = bytesPerElement == 0
+            ? Dataset.FromGenerator(() => Enumerable.Range(0, 200).Select(i => { Interlocked.Increment(ref produced); return (long)i; })).Prefetch().Map(i => torch.tensor(i))
+            : Dataset.FromGenerator(Source).Prefetch();
+        using var e = ds.GetEnumerator();
+        Assert.True(e.MoveNext());
+        e.Current.Dispose();
+        // The producer fills the buffer, takes one more element and blocks: wait for it to settle.
+        SpinWait.SpinUntil(() => Volatile.Read(ref produced) >= expectedAhead + 1, TimeSpan.FromSeconds(30));
+        Thread.Sleep(50);
+        Assert.InRange(Volatile.Read(ref produced), expectedAhead, expectedAhead + 1);
+    }
 }

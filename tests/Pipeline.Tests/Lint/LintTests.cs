@@ -63,6 +63,9 @@ public class LintTests
         Assert.Contains(LintRules.FilterAfterExpensiveMap, Ids(Source.Map(x => x, traits: StepTraits.Expensive).Filter(x => x > 3)));
         Assert.DoesNotContain(LintRules.FilterAfterExpensiveMap, Ids(Source.Filter(x => x > 3).Map(DecodeImage)));
         Assert.DoesNotContain(LintRules.FilterAfterExpensiveMap, Ids(Source.Map(x => x + 1).Filter(x => x > 3)));
+        Assert.Contains(LintRules.FilterAfterExpensiveMap, Ids(Source.Map(x => x + 1, numParallelCalls: Dataset.Autotune).Filter(x => x > 3)));
+        Assert.DoesNotContain(LintRules.FilterAfterExpensiveMap,
+            Ids(Dataset.Range(4).Interleave(f => Dataset.Range(f * 10, f * 10 + 10), numParallelCalls: Dataset.Autotune).Filter(x => x > 3)));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Pipeline.Runtime;
 
 namespace Pipeline.Tests.Runtime;
 
+[Collection(Pipeline.Tests.Execution.Sequential.Name)]
 public class MallocTuningTests
 {
     const int Buffers = 4;

@@ -97,6 +97,17 @@ public sealed class FileSourceTests : IDisposable
     }
 
     [Fact]
+    public void MakeCsvDataset_without_a_label_batches_the_selected_columns()
+    {
+        var path = Write("points.csv", "x,y,name_id\n1.5,2,7\n3.5,4,8\n");
+        var batch = Assert.Single(Dataset.MakeCsvDataset(path, batchSize: 5, selectColumns: ["x", "y"], numEpochs: 1, shuffle: false));
+        Assert.Equal(["x", "y"], batch.Keys.Order());
+        Assert.Equal([1.5f, 3.5f], batch["x"].data<float>().ToArray());
+        Assert.Equal([2, 4], batch["y"].data<int>().ToArray());
+        foreach (var t in batch.Values) t.Dispose();
+    }
+
+    [Fact]
     public void MakeCsvDataset_names_the_file_line_and_column_of_a_bad_value()
     {
         var path = Write("bad.csv", "label,x\n1,2.5\n0,abc\n");
