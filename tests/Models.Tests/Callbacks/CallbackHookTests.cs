@@ -81,6 +81,29 @@ public class CallbackHookTests
     }
 
     [Fact]
+    public void Dataset_fit_and_evaluate_pass_callbacks_the_same_hooks()
+    {
+        manual_seed(18);
+        var (x, y) = TinyData.Blocks(36, seed: 18);
+        var (xv, yv) = TinyData.Blocks(12, seed: 19);
+        var train = Dataset.FromTensorSlices(x, y).Batch(12);
+        var validation = Dataset.FromTensorSlices(xv, yv).Batch(12);
+        using var model = CallbackTestKit.Compiled();
+        var fitRecorder = new Recorder();
+        var history = model.Fit(train, epochs: 1, validationData: validation, verbose: 0, callbacks: [fitRecorder]);
+        var evaluateRecorder = new Recorder();
+        var scores = model.Evaluate(validation, verbose: 0, callbacks: [evaluateRecorder]);
+
+        Assert.Equal(
+            ["train_begin", "epoch_begin 0", "batch_begin 0", "batch_end 0", "batch_begin 1", "batch_end 1", "batch_begin 2", "batch_end 2",
+             "test_begin", "test_batch_begin 0", "test_batch_end 0", "test_end loss,accuracy", "epoch_end 0", "train_end"],
+            fitRecorder.Calls);
+        Assert.Equal(history["val_loss"][0], fitRecorder.EpochLogs[0]["val_loss"]);
+        Assert.Equal(["test_begin", "test_batch_begin 0", "test_batch_end 0", "test_end loss,accuracy"], evaluateRecorder.Calls);
+        Assert.Equal(history["val_loss"][0], scores["loss"], 5);
+    }
+
+    [Fact]
     public void Fit_resets_StopTraining_so_a_stopped_model_can_train_again()
     {
         manual_seed(14);
