@@ -20,9 +20,6 @@ public abstract class Callback
     public Model Model => _model ?? throw new InvalidOperationException(
         $"{GetType().Name}.Model is not set: pass the callback to Fit(..., callbacks: [...]) or Evaluate(..., callbacks: [...]) first.");
 
-    /// <summary>True once <see cref="Model"/> is set.</summary>
-    protected bool HasModel => _model is not null;
-
     internal void SetModel(Model model) => _model = model;
 
     /// <summary>Called once at the start of <c>Fit</c>.</summary>

@@ -149,10 +149,12 @@ public sealed class EarlyStopping : Callback
     /// <param name="logs">Unused.</param>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (StoppedEpoch > 0 && Verbose > 0) Console.WriteLine($"Epoch {StoppedEpoch + 1}: early stopping");
+        // Same destination as Fit's progress output.
+        var output = Model.ProgressWriter ?? Console.Out;
+        if (StoppedEpoch > 0 && Verbose > 0) output.WriteLine($"Epoch {StoppedEpoch + 1}: early stopping");
         if (RestoreBestWeights && _bestWeights is not null)
         {
-            if (Verbose > 0) Console.WriteLine($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
+            if (Verbose > 0) output.WriteLine($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
             var parameters = Model.Parameters.ToArray();
             using (no_grad())
                 for (int i = 0; i < parameters.Length; i++) parameters[i].copy_(_bestWeights[i]);

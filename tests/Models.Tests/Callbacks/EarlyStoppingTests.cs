@@ -76,8 +76,14 @@ public class EarlyStoppingTests
         var (x, y) = TinyData.Blocks(48, seed: 21);
         // A learning rate far below float32 resolution: val_loss never changes, so only epoch 0 is an improvement.
         using var model = CallbackTestKit.Compiled(new SGD(learningRate: 1e-30));
-        var history = model.Fit(x, y, batchSize: 12, epochs: 10, validationSplit: 0.25, verbose: 0, callbacks: [new EarlyStopping(patience: 2)]);
+        var output = new StringWriter();
+        model.ProgressWriter = output;
+        var history = model.Fit(x, y, batchSize: 12, epochs: 10, validationSplit: 0.25, verbose: 0,
+            callbacks: [new EarlyStopping(patience: 2, verbose: 1, restoreBestWeights: true)]);
         Assert.Equal([0, 1, 2], history.Epochs);
+        Assert.Equal(
+            ["Epoch 3: early stopping", "Restoring model weights from the end of the best epoch: 1."],
+            output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
     }
 
     [Fact]
