@@ -111,8 +111,8 @@ public static class CnnBench
         return 0;
     }
 
-    /// <summary>The tutorial CNN through the library, as a user writes it.</summary>
-    static Sequential TutorialModel(bool channelsLast)
+    /// <summary>The tutorial CNN through the library, as a user writes it, compiled with Adam (shared by the suites).</summary>
+    internal static Sequential TutorialModel(bool channelsLast = true)
     {
         var model = new Sequential { ChannelsLast = channelsLast };
         foreach (var layer in new Layer[]

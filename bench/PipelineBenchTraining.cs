@@ -90,18 +90,7 @@ static class PipelineBenchTraining
         var probe = new PipelineBenchWaitProbe<(Tensor, Tensor)>(pipeline);
         Console.WriteLine($"  pipeline: {pipeline}");
 
-        using var model = new Sequential(
-        [
-            new Input([32, 32, 3]),
-            new Conv2D(32, 3, padding: "same", activation: "relu"),
-            new MaxPooling2D(2),
-            new Conv2D(64, 3, padding: "same", activation: "relu"),
-            new MaxPooling2D(2),
-            new Reshape([4096]),
-            new Dense(256, activation: "relu"),
-            new Dense(10, activation: "softmax"),
-        ]);
-        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        using var model = CnnBench.TutorialModel();
         var clock = Stopwatch.StartNew();
         model.Fit(probe, epochs: epochs, verbose: 0);
         clock.Stop();
