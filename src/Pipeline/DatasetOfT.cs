@@ -22,7 +22,7 @@ namespace Pipeline;
 /// outside any dispose scope, even when the step that made them ran on the consumer's thread inside one; functions
 /// given to <c>Map</c>, <c>Filter</c> and <c>Batch</c> run in a scope of their own, so their temporaries are freed
 /// when they return.</para>
-/// <para><b>Consuming.</b> <c>foreach</c>, LINQ, <c>Enumerate(token)</c> for a cancellable iteration, and
+/// <para><b>Consuming.</b> <c>foreach</c>, LINQ, <c>WithCancellation(token)</c> for a cancellable iteration, and
 /// <c>await foreach</c> (or <see cref="AsAsyncEnumerable"/>). An exception in a user function surfaces on the
 /// consuming thread as a <see cref="DatasetException"/> naming the step and the element index.</para>
 /// <para><b>Inspecting.</b> <see cref="Plan"/> is the list of typed steps from the source to here and
@@ -97,10 +97,11 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
 
     /// <summary>
     /// One iteration that stops with <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is
-    /// cancelled: <c>foreach (var x in dataset.Enumerate(token))</c>. (Without a token, <c>dataset.Enumerate()</c> is
-    /// tf.data's <c>enumerate</c>, which pairs elements with their index.)
+    /// cancelled: <c>foreach (var x in dataset.WithCancellation(token))</c>, the synchronous twin of
+    /// <c>await foreach (var x in dataset.AsAsyncEnumerable().WithCancellation(token))</c>. (Not to be confused with
+    /// <c>dataset.Enumerate()</c>, tf.data's <c>enumerate</c>, which pairs elements with their index.)
     /// </summary>
-    public IEnumerable<T> Enumerate(CancellationToken cancellationToken) =>
+    public IEnumerable<T> WithCancellation(CancellationToken cancellationToken) =>
         Iterate(new IterationContext(cancellationToken, Options));
 
     /// <summary>Async form of <see cref="Read(IterationContext)"/>.</summary>
@@ -111,7 +112,7 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
     }
 
     /// <summary>Starts a new iteration (epoch).</summary>
-    public IEnumerator<T> GetEnumerator() => Enumerate(CancellationToken.None).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => WithCancellation(CancellationToken.None).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

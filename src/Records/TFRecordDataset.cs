@@ -149,7 +149,7 @@ public sealed class TFRecordDataset : Dataset<byte[]>
         var files = Dataset.FromTensorSlices(FileNames.ToArray());
         var records = files.Interleave(file => new TFRecordDataset([file], Compression, BufferSize, 1, SkipCorrupt) { _parent = this },
             cycleLength: NumParallelReads, blockLength: 1, numParallelCalls: NumParallelReads);
-        foreach (var record in records.Enumerate(iteration))
+        foreach (var record in records.WithCancellation(iteration))
             yield return record;
     }
 }

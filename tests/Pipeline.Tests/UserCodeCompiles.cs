@@ -15,7 +15,7 @@ public class UserCodeCompiles
         Dataset<long> joined = ds.Concatenate(Dataset.Range(1));
         Dataset<(long Index, long Element)> counted = joined.Enumerate();
         Dataset<torch.Tensor> batched = ds.Batch(3);
-        IEnumerable<long> cancellable = ds.Enumerate(CancellationToken.None);
+        IEnumerable<long> cancellable = ds.WithCancellation(CancellationToken.None);
         Assert.Equal(ds.Count(), cancellable.Count());
         Assert.Equal(3, zipped.Count());
         Assert.Equal(counted.Count(), joined.Count());

@@ -106,7 +106,7 @@ public class ExecutionTests
         var seen = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var _ in Dataset.Range(1_000_000).Map(x => x + 1).Enumerate(cts.Token))
+            foreach (var _ in Dataset.Range(1_000_000).Map(x => x + 1).WithCancellation(cts.Token))
                 if (++seen == 10) cts.Cancel();
         });
         Assert.Equal(10, seen);
@@ -190,7 +190,7 @@ public class ExecutionTests
         var seen = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var _ in ds.Enumerate(cts.Token))
+            foreach (var _ in ds.WithCancellation(cts.Token))
                 if (++seen == 10) cts.Cancel();
         });
         Assert.Equal(10, seen);

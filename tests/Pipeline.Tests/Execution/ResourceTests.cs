@@ -71,7 +71,7 @@ public class ResourceTests
         var ds = Dataset.Range(1_000_000).Map(x => x, numParallelCalls: 2).Prefetch(8);
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var v in ds.Enumerate(cts.Token))
+            foreach (var v in ds.WithCancellation(cts.Token))
                 if (v == 100) cts.Cancel();
         });
         Assert.Equal(0, BackgroundWork.Running);

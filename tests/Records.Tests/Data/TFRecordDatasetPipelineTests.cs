@@ -102,7 +102,7 @@ public class TFRecordDatasetPipelineTests
         int n = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var _ in ds.Enumerate(cts.Token))
+            foreach (var _ in ds.WithCancellation(cts.Token))
                 if (++n == 10) cts.Cancel();
         });
         Assert.Equal(10, n);
