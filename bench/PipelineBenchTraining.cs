@@ -16,14 +16,9 @@ static class PipelineBenchTraining
     {
         Console.WriteLine();
         Console.WriteLine($"[4] training-loop wait on the input pipeline: tutorial CNN, batch 64, {steps} steps");
-        var n = steps * 64;
-        using var x = torch.randint(0, 256, [n, 32, 32, 3], dtype: ScalarType.Byte);
-        using var y = torch.randint(0, 10, [n], dtype: ScalarType.Int64);
-        var ds = Dataset.FromTensorSlices(x, y)
-            .Shuffle(n, seed: 1)
-            .Batch(64)
-            .Map((img, label) => (Augment(img), label), numParallelCalls: Dataset.Autotune)
-            .Prefetch();
+        var ds = TrainingInput(steps * 64, out var x, out var y);
+        using var _x = x;
+        using var _y = y;
         Console.WriteLine($"  pipeline: {ds}");
 
         var model = nn.Sequential(
@@ -79,14 +74,9 @@ static class PipelineBenchTraining
     {
         Console.WriteLine();
         Console.WriteLine($"[4b] Model.Fit(dataset) wait on the input pipeline: QuickStart CNN, batch 64, {steps} steps x {epochs} epochs");
-        var n = steps * 64;
-        using var x = torch.randint(0, 256, [n, 32, 32, 3], dtype: ScalarType.Byte);
-        using var y = torch.randint(0, 10, [n], dtype: ScalarType.Int64);
-        var pipeline = Dataset.FromTensorSlices(x, y)
-            .Shuffle(n, seed: 1)
-            .Batch(64)
-            .Map((img, label) => (Augment(img), label), numParallelCalls: Dataset.Autotune)
-            .Prefetch();
+        var pipeline = TrainingInput(steps * 64, out var x, out var y);
+        using var _x = x;
+        using var _y = y;
         var probe = new PipelineBenchWaitProbe<(Tensor, Tensor)>(pipeline);
         Console.WriteLine($"  pipeline: {pipeline}");
 
@@ -99,5 +89,17 @@ static class PipelineBenchTraining
         PipelineBench.Report("time per step (Fit, all epochs)", clock.Elapsed.TotalMilliseconds / batches, "ms");
         PipelineBench.Report("time Fit waited for the next batch per step", probe.Waited.TotalMilliseconds / batches, "ms");
         PipelineBench.Report("fraction of Fit's step time waiting on input (first batch of each epoch included)", 100 * probe.Waited / clock.Elapsed, "%");
+    }
+
+    /// <summary>The QuickStart input pipeline over <paramref name="n"/> random images; the caller keeps x and y alive.</summary>
+    static Dataset<(Tensor, Tensor)> TrainingInput(int n, out Tensor x, out Tensor y)
+    {
+        x = torch.randint(0, 256, [n, 32, 32, 3], dtype: ScalarType.Byte);
+        y = torch.randint(0, 10, [n], dtype: ScalarType.Int64);
+        return Dataset.FromTensorSlices(x, y)
+            .Shuffle(n, seed: 1)
+            .Batch(64)
+            .Map((img, label) => (Augment(img), label), numParallelCalls: Dataset.Autotune)
+            .Prefetch();
     }
 }

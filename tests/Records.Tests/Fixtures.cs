@@ -6,18 +6,18 @@ namespace Records.Tests;
 /// <summary>Paths of the TensorFlow-written fixture files, and small readers used by several test classes.</summary>
 internal static class Fixtures
 {
-    public static string Deeplab => SharedData.Fixture("tfrecord-example", "deeplab_pascal_voc_seg", "val-00000-of-00001.tfrecord");
-    public static string Lingvo => SharedData.Fixture("tfrecord-example", "lingvo_wmt14", "wmt14_ende_wpm_32k_test.tfrecord");
-    public static string NucleusPlain => SharedData.Fixture("tfrecord-gzip", "nucleus_fastq", "test_reads.fastq.tfrecord");
-    public static string NucleusGzip => SharedData.Fixture("tfrecord-gzip", "nucleus_fastq", "test_reads.fastq.tfrecord.gz");
-    public static string PenguinTrain => SharedData.Fixture("tfrecord-gzip", "tfx_penguin", "Split-train", "data_tfrecord-00000-of-00001.gz");
-    public static string PenguinEval => SharedData.Fixture("tfrecord-gzip", "tfx_penguin", "Split-eval", "data_tfrecord-00000-of-00001.gz");
-    public static string PenguinCsv => SharedData.Fixture("tfrecord-gzip", "tfx_penguin", "penguins_processed.csv");
-    public static string SequenceTrain => SharedData.Fixture("tfrecord-sequence-example", "tfx_tfrecord_sequence", "Split-train", "data_tfrecord_train.gz");
-    public static string SequenceEval => SharedData.Fixture("tfrecord-sequence-example", "tfx_tfrecord_sequence", "Split-eval", "data_tfrecord_eval.gz");
-    public static string Tf2Events => SharedData.Fixture("tfevents", "tf2_scalar_orktes", "events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2");
-    public static string Tf1Events => SharedData.Fixture("tfevents", "tf1_lingvo_bleu", "events.out.tfevents.test");
-    public static string CatsVsDogs => SharedData.Fixture("cats-vs-dogs");
+    public static string Deeplab => RepositoryPaths.Fixture("tfrecord-example", "deeplab_pascal_voc_seg", "val-00000-of-00001.tfrecord");
+    public static string Lingvo => RepositoryPaths.Fixture("tfrecord-example", "lingvo_wmt14", "wmt14_ende_wpm_32k_test.tfrecord");
+    public static string NucleusPlain => RepositoryPaths.Fixture("tfrecord-gzip", "nucleus_fastq", "test_reads.fastq.tfrecord");
+    public static string NucleusGzip => RepositoryPaths.Fixture("tfrecord-gzip", "nucleus_fastq", "test_reads.fastq.tfrecord.gz");
+    public static string PenguinTrain => RepositoryPaths.Fixture("tfrecord-gzip", "tfx_penguin", "Split-train", "data_tfrecord-00000-of-00001.gz");
+    public static string PenguinEval => RepositoryPaths.Fixture("tfrecord-gzip", "tfx_penguin", "Split-eval", "data_tfrecord-00000-of-00001.gz");
+    public static string PenguinCsv => RepositoryPaths.Fixture("tfrecord-gzip", "tfx_penguin", "penguins_processed.csv");
+    public static string SequenceTrain => RepositoryPaths.Fixture("tfrecord-sequence-example", "tfx_tfrecord_sequence", "Split-train", "data_tfrecord_train.gz");
+    public static string SequenceEval => RepositoryPaths.Fixture("tfrecord-sequence-example", "tfx_tfrecord_sequence", "Split-eval", "data_tfrecord_eval.gz");
+    public static string Tf2Events => RepositoryPaths.Fixture("tfevents", "tf2_scalar_orktes", "events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2");
+    public static string Tf1Events => RepositoryPaths.Fixture("tfevents", "tf1_lingvo_bleu", "events.out.tfevents.test");
+    public static string CatsVsDogs => RepositoryPaths.Fixture("cats-vs-dogs");
 
     /// <summary>Every record of a file, copied.</summary>
     public static List<byte[]> ReadAll(string path, TFRecordCompression compression = TFRecordCompression.None)

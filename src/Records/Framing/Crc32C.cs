@@ -41,34 +41,33 @@ internal static class Crc32C
         nint n = data.Length;
         nint i = 0;
 
-        // The long stride first; everything inside is independent work for the three chains.
-        while (n - i >= 3 * LongBlock)
-        {
-            uint c0 = crc, c1 = 0, c2 = 0;
-            ref byte b0 = ref Unsafe.Add(ref p, i);
-            for (nint k = 0; k < LongBlock; k += 8)
-            {
-                c0 = BitOperations.Crc32C(c0, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k)));
-                c1 = BitOperations.Crc32C(c1, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k + LongBlock)));
-                c2 = BitOperations.Crc32C(c2, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k + 2 * LongBlock)));
-            }
-            crc = Shift(LongShift, Shift(LongShift, c0) ^ c1) ^ c2;
-            i += 3 * LongBlock;
-        }
-        while (n - i >= 3 * ShortBlock)
-        {
-            uint c0 = crc, c1 = 0, c2 = 0;
-            ref byte b0 = ref Unsafe.Add(ref p, i);
-            for (nint k = 0; k < ShortBlock; k += 8)
-            {
-                c0 = BitOperations.Crc32C(c0, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k)));
-                c1 = BitOperations.Crc32C(c1, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k + ShortBlock)));
-                c2 = BitOperations.Crc32C(c2, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k + 2 * ShortBlock)));
-            }
-            crc = Shift(ShortShift, Shift(ShortShift, c0) ^ c1) ^ c2;
-            i += 3 * ShortBlock;
-        }
+        // The long stride first, then the short one for the remainder; UpdateSimple finishes the tail.
+        crc = UpdateInterleaved(crc, ref p, n, ref i, LongBlock, LongShift);
+        crc = UpdateInterleaved(crc, ref p, n, ref i, ShortBlock, ShortShift);
         return UpdateSimple(crc, data[(int)i..]);
+    }
+
+    /// <summary>
+    /// Consumes as many runs of <c>3 * block</c> bytes from <paramref name="i"/> on as fit, each as three independent
+    /// chains spliced with <paramref name="shift"/> ("append <paramref name="block"/> zero bytes").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint UpdateInterleaved(uint crc, ref byte p, nint n, ref nint i, int block, uint[] shift)
+    {
+        while (n - i >= 3 * block)
+        {
+            uint c0 = crc, c1 = 0, c2 = 0;
+            ref byte b0 = ref Unsafe.Add(ref p, i);
+            for (nint k = 0; k < block; k += 8)
+            {
+                c0 = BitOperations.Crc32C(c0, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k)));
+                c1 = BitOperations.Crc32C(c1, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k + block)));
+                c2 = BitOperations.Crc32C(c2, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b0, k + 2 * block)));
+            }
+            crc = Shift(shift, Shift(shift, c0) ^ c1) ^ c2;
+            i += 3 * block;
+        }
+        return crc;
     }
 
     private static uint UpdateSimple(uint crc, ReadOnlySpan<byte> data)

@@ -118,7 +118,7 @@ public sealed class TensorBoardTests : IDisposable
     [Fact]
     public void Event_files_parse_with_the_same_framing_reader_as_tensorflows_and_hold_the_same_scalar_encoding()
     {
-        var fixture = SharedData.Fixture("tfevents", "tf2_scalar_orktes", "events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2");
+        var fixture = RepositoryPaths.Fixture("tfevents", "tf2_scalar_orktes", "events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2");
         var tf = EventFraming.ReadAll(fixture);
         Assert.Equal(101, tf.Count);
         Assert.Equal("brain.Event:2", tf[0].FileVersion);
