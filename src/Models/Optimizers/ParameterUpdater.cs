@@ -35,6 +35,16 @@ internal abstract class ParameterUpdater : IDisposable
         }
     }
 
+    /// <summary>Applies one update from explicit gradients (storage layout; null skips a weight), as ApplyGradients does.</summary>
+    public void Apply(IReadOnlyList<Tensor?> gradients)
+    {
+        Iterations++;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (int i = 0; i < Parameters.Count; i++)
+            if (gradients[i] is Tensor grad) Update(i, Parameters[i], grad, Iterations);
+    }
+
     /// <summary>Zeroes every weight's gradient before the next backward pass.</summary>
     public void ZeroGrad()
     {
