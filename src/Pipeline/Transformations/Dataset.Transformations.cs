@@ -53,15 +53,17 @@ public static partial class Dataset
         return new InterleaveDataset<TIn, TOut>(dataset, function, FunctionNames.Of(function), cycleLength, blockLength, numParallelCalls, deterministic);
     }
 
-    /// <summary><c>dataset.repeat(count)</c>: <paramref name="count"/> passes over the input, or forever when null. Each pass is a new input iteration (a Shuffle above reshuffles).</summary>
+    /// <summary>
+    /// <c>dataset.repeat(count)</c>: <paramref name="count"/> passes over the input, or forever when null or negative
+    /// (tf.data treats any negative count as -1). Each pass is a new input iteration (a Shuffle above reshuffles).
+    /// </summary>
     public static Dataset<T> Repeat<T>(this Dataset<T> dataset, long? count = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (count is < -1) throw new ArgumentOutOfRangeException(nameof(count), count, "Repeat: count must be at least 0, or -1/null for forever.");
-        return new RepeatDataset<T>(dataset, count == -1 ? null : count);
+        return new RepeatDataset<T>(dataset, count < 0 ? null : count);
     }
 
-    /// <summary><c>dataset.take(count)</c>: the first <paramref name="count"/> elements (-1: all).</summary>
+    /// <summary><c>dataset.take(count)</c>: the first <paramref name="count"/> elements; any negative count takes all (tf.data's -1).</summary>
     /// <remarks>Takes an <see cref="int"/> so that <c>dataset.Take(3)</c> binds here rather than to LINQ's <c>Enumerable.Take</c>; see the <see cref="long"/> overload for larger counts.</remarks>
     public static Dataset<T> Take<T>(this Dataset<T> dataset, int count) => Take(dataset, (long)count);
 
@@ -69,11 +71,10 @@ public static partial class Dataset
     public static Dataset<T> Take<T>(this Dataset<T> dataset, long count)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (count < -1) throw new ArgumentOutOfRangeException(nameof(count), count, "Take: count must be at least 0, or -1 for all.");
-        return new TakeDataset<T>(dataset, count);
+        return new TakeDataset<T>(dataset, Math.Max(count, -1));
     }
 
-    /// <summary><c>dataset.skip(count)</c>: all but the first <paramref name="count"/> elements (-1: skips everything).</summary>
+    /// <summary><c>dataset.skip(count)</c>: all but the first <paramref name="count"/> elements; any negative count skips everything (tf.data's -1).</summary>
     /// <remarks>Takes an <see cref="int"/> so that <c>dataset.Skip(3)</c> binds here rather than to LINQ's <c>Enumerable.Skip</c>.</remarks>
     public static Dataset<T> Skip<T>(this Dataset<T> dataset, int count) => Skip(dataset, (long)count);
 
@@ -81,8 +82,7 @@ public static partial class Dataset
     public static Dataset<T> Skip<T>(this Dataset<T> dataset, long count)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (count < -1) throw new ArgumentOutOfRangeException(nameof(count), count, "Skip: count must be at least 0, or -1 for all.");
-        return new SkipDataset<T>(dataset, count);
+        return new SkipDataset<T>(dataset, Math.Max(count, -1));
     }
 
     /// <summary><c>dataset.shard(num_shards, index)</c>: elements <paramref name="index"/>, <paramref name="index"/> + <paramref name="numShards"/>, ... (one worker's share).</summary>
