@@ -5,12 +5,15 @@ namespace Pipeline;
 
 public static partial class Dataset
 {
-    /// <summary><c>dataset.filter(predicate)</c>: keeps the elements for which <paramref name="predicate"/> is true (the others are disposed).</summary>
+    /// <summary>
+    /// <c>dataset.filter(predicate)</c>: keeps the elements for which <paramref name="predicate"/> is true (the others
+    /// are disposed). A predicate that draws random numbers (a random subsample) is a random step for <c>Lint()</c>.
+    /// </summary>
     public static Dataset<T> Filter<T>(this Dataset<T> dataset, Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(predicate);
-        return new FilterDataset<T>(dataset, predicate, FunctionNames.Of(predicate));
+        return new FilterDataset<T>(dataset, predicate, FunctionNames.Of(predicate), RandomTraits(predicate));
     }
 
     /// <summary><c>filter(lambda x, y: ...)</c> for pairs, unpacked into two arguments.</summary>
@@ -18,7 +21,7 @@ public static partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(predicate);
-        return new FilterDataset<(T1, T2)>(dataset, e => predicate(e.Item1, e.Item2), FunctionNames.Of(predicate));
+        return new FilterDataset<(T1, T2)>(dataset, e => predicate(e.Item1, e.Item2), FunctionNames.Of(predicate), RandomTraits(predicate));
     }
 
     /// <summary><c>dataset.flat_map(f)</c>: maps each element to a dataset and yields all of its elements, in order.</summary>
@@ -26,7 +29,7 @@ public static partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(function);
-        return new FlatMapDataset<TIn, TOut>(dataset, function, FunctionNames.Of(function));
+        return new FlatMapDataset<TIn, TOut>(dataset, function, FunctionNames.Of(function), RandomTraits(function));
     }
 
     /// <summary>

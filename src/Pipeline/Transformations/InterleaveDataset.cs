@@ -12,7 +12,7 @@ sealed class InterleaveDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, Dataset<
 {
     protected override PlanStep CreateStep()
     {
-        var step = new PlanStep("Interleave", StepKind.FlatMap, Dataset.GuessTraits(functionName)).With("function", functionName, positional: true)
+        var step = new PlanStep("Interleave", StepKind.FlatMap, Dataset.InferTraits(function, functionName)).With("function", functionName, positional: true)
             .With("cycleLength", cycleLength, text: PlanStep.FormatAutotune(cycleLength));
         if (blockLength != 1) step.With("blockLength", blockLength);
         if (numParallelCalls != 1) step.With("numParallelCalls", numParallelCalls, text: PlanStep.FormatAutotune(numParallelCalls));
