@@ -132,8 +132,10 @@ internal static class LibStdCxxCompatibility
         if (ElfVersionNeeds.MarkWeak(bytes, RequiredVersion, original) == 0) return null;
 
         Directory.CreateDirectory(dir);
-        // Written under a temporary name and renamed, so a concurrent process never loads half a file.
-        Pipeline.IO.AtomicFileStream.WriteAllBytes(target, bytes);
+        // Written under a unique name and renamed, so a concurrent process never loads half a file.
+        var temp = Path.Combine(dir, $".{LibraryFileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, target, overwrite: true);
         written = true;
         return target;
     }
