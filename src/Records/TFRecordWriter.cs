@@ -39,6 +39,7 @@ public sealed class TFRecordWriter : IDisposable
     private readonly Stream _target;
     private readonly Stream _output;
     private readonly bool _leaveOpen;
+    private readonly TFRecordCompression _compression;
     private readonly byte[] _frame = new byte[RecordFormat.HeaderSize];
     private bool _closed;
     private Exception? _firstError;
@@ -53,6 +54,7 @@ public sealed class TFRecordWriter : IDisposable
         RecordFormat.ValidateLevel(compressionLevel);
         _file = new AtomicFileStream(path);
         _target = _file;
+        _compression = compression;
         try
         {
             _output = RecordFormat.Compress(_file, compression, compressionLevel, leaveOpen: true);
@@ -75,6 +77,7 @@ public sealed class TFRecordWriter : IDisposable
         if (!stream.CanWrite) throw new ArgumentException("The stream is not writable.", nameof(stream));
         _target = stream;
         _leaveOpen = leaveOpen;
+        _compression = compression;
         _output = RecordFormat.Compress(stream, compression, compressionLevel, leaveOpen: true);
     }
 
@@ -200,7 +203,13 @@ public sealed class TFRecordWriter : IDisposable
         }
         try
         {
-            if (!ReferenceEquals(_output, _target)) _output.Dispose(); // writes the compressed stream's end
+            if (!ReferenceEquals(_output, _target))
+            {
+                _output.Dispose(); // writes the compressed stream's end
+                // .NET writes nothing at all for an empty compressed stream; TensorFlow writes a valid one, and a
+                // reader must be able to tell "no records" from "cut short".
+                if (RecordsWritten == 0) _target.Write(RecordFormat.EmptyCompressedStream(_compression));
+            }
             if (_file is not null)
             {
                 _file.Commit();
