@@ -27,11 +27,17 @@ internal static class RecordFormat
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Expected None, Gzip or Zlib."),
     };
 
+    /// <summary>Throws unless <paramref name="level"/> is -1 (zlib's default) or 0..9.</summary>
+    public static void ValidateLevel(int level)
+    {
+        if (level is < -1 or > 9)
+            throw new ArgumentOutOfRangeException("compressionLevel", level, "compressionLevel must be -1 (default) or 0..9, as in tf.io.TFRecordOptions.");
+    }
+
     /// <summary>Wraps <paramref name="inner"/> for writing compressed bytes; level -1 is zlib's default (6).</summary>
     public static Stream Compress(Stream inner, TFRecordCompression compression, int level, bool leaveOpen)
     {
-        if (level is < -1 or > 9)
-            throw new ArgumentOutOfRangeException(nameof(level), level, "compressionLevel must be -1 (default) or 0..9, as in tf.io.TFRecordOptions.");
+        ValidateLevel(level);
         var options = new ZLibCompressionOptions { CompressionLevel = level < 0 ? 6 : level };
         return compression switch
         {
