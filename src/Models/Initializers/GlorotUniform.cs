@@ -16,19 +16,13 @@ public sealed class GlorotUniform(int? seed = null) : Initializer
     /// <inheritdoc />
     public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
-        var t = empty(shape, dtype, device);
-        Fill(t);
-        return t;
-    }
-
-    /// <inheritdoc />
-    public override void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        var (fanIn, fanOut) = ComputeFans(target.shape);
+        ArgumentNullException.ThrowIfNull(shape);
+        var (fanIn, fanOut) = ComputeFans(shape);
         var limit = Math.Sqrt(6.0 / Math.Max(1.0, fanIn + fanOut));
-        using var generator = Seed is int s ? new Generator((ulong)s, target.device) : null;
-        using (no_grad()) target.uniform_(-limit, limit, generator);
+        var t = empty(shape, dtype, device);
+        using var generator = Seed is int s ? new Generator((ulong)s, t.device) : null;
+        using (no_grad()) t.uniform_(-limit, limit, generator);
+        return t;
     }
 
     /// <inheritdoc />

@@ -18,18 +18,6 @@ public abstract class Initializer
     /// <param name="device">Where to create it; null for the CPU.</param>
     public abstract Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null);
 
-    /// <summary>
-    /// Fills <paramref name="target"/> (a Keras-layout view of a weight's storage) in place. The default copies from
-    /// <see cref="Call"/>; element-wise random initializers override it to skip the temporary.
-    /// </summary>
-    /// <param name="target">The weight, seen in Keras's layout.</param>
-    public virtual void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        using var value = Call(target.shape, target.dtype, target.device);
-        using (no_grad()) target.copy_(value);
-    }
-
     /// <summary>The constructor arguments under Keras's snake_case names (empty for initializers without any).</summary>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
 
@@ -73,6 +61,7 @@ public abstract class Initializer
         ["glorot_uniform"] = () => new GlorotUniform(),
         ["zeros"] = () => new Zeros(),
         ["ones"] = () => new Ones(),
+        ["variance_scaling"] = () => new VarianceScaling(),
     };
 
     /// <summary>Keras-style shorthand: <c>initializer: "zeros"</c>.</summary>

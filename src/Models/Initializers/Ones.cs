@@ -7,11 +7,4 @@ public sealed class Ones : Initializer
 {
     /// <inheritdoc />
     public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) => ones(shape, dtype, device);
-
-    /// <inheritdoc />
-    public override void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        using (no_grad()) target.fill_(Training.Scalars.One);
-    }
 }

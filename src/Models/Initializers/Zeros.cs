@@ -7,11 +7,4 @@ public sealed class Zeros : Initializer
 {
     /// <inheritdoc />
     public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) => zeros(shape, dtype, device);
-
-    /// <inheritdoc />
-    public override void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        using (no_grad()) target.zero_();
-    }
 }

@@ -13,9 +13,9 @@ public abstract class Optimizer
 {
     static readonly string[] KnownNames = ["adam", "sgd", "rmsprop"];
 
-    ParameterUpdater? _updater;
-    Variable[] _variables = [];
-    object? _owner;
+    // State for ApplyGradients (hand-written loops); Fit keeps its own updater per model.
+    ParameterUpdater? _applyUpdater;
+    TorchSharp.Modules.Parameter[] _applyParameters = [];
 
     private protected Optimizer(double learningRate)
     {
@@ -27,8 +27,8 @@ public abstract class Optimizer
     /// <summary>The step size.</summary>
     public double LearningRate { get; }
 
-    /// <summary>Updates applied so far (Keras's <c>optimizer.iterations</c>).</summary>
-    public long Iterations => _updater?.Iterations ?? 0;
+    /// <summary>Updates applied so far through <c>ApplyGradients</c> (Keras's <c>optimizer.iterations</c>).</summary>
+    public long Iterations => _applyUpdater?.Iterations ?? 0;
 
     internal abstract ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters);
 
@@ -53,12 +53,11 @@ public abstract class Optimizer
                 throw new ArgumentException(
                     $"ApplyGradients: the gradient for variable \"{variables[i].Path}\" has shape {Variable.ShapeText(g.shape)}; expected {Variable.ShapeText(variables[i].Shape)}.",
                     nameof(gradients));
-        var updater = UpdaterFor(variables, owner: null);
         using var scope = NewDisposeScope();
         var storageGradients = new Tensor?[variables.Count];
         for (int i = 0; i < variables.Count; i++)
             if (gradients[i] is Tensor g) storageGradients[i] = variables[i].ToStorageLayout(g);
-        updater.Apply(storageGradients);
+        Apply(storageGradients, [.. variables.Select(v => (Tensor)v.Storage)]);
     }
 
     /// <summary>Applies one update from (gradient, variable) pairs (Keras's <c>apply_gradients(grads_and_vars)</c>).</summary>
@@ -70,26 +69,18 @@ public abstract class Optimizer
         ApplyGradients([.. pairs.Select(p => p.Gradient)], [.. pairs.Select(p => p.Variable)]);
     }
 
-    /// <summary>The updater for exactly <paramref name="variables"/>, created (fresh state) when the list changed.</summary>
-    internal ParameterUpdater UpdaterFor(IReadOnlyList<Variable> variables, object? owner)
+    /// <summary>One update of <paramref name="variables"/> (library storage) from <paramref name="gradients"/> (null skips one).</summary>
+    internal void Apply(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Tensor> variables)
     {
-        if (_updater is not null && variables.Count == _variables.Length && variables.Select((v, i) => ReferenceEquals(v, _variables[i])).All(b => b))
-            return _updater;
-        _updater?.Dispose();
-        _variables = [.. variables];
-        _updater = Create([.. _variables.Select(v => v.Storage)]);
-        _owner = owner;
-        return _updater;
-    }
-
-    /// <summary>Frees the optimizer state held for <paramref name="owner"/>'s variables (a disposed or recompiled model).</summary>
-    internal void ReleaseState(object owner)
-    {
-        if (!ReferenceEquals(owner, _owner)) return;
-        _updater?.Dispose();
-        _updater = null;
-        _variables = [];
-        _owner = null;
+        var parameters = variables.Cast<TorchSharp.Modules.Parameter>().ToArray();
+        if (_applyUpdater is null || !parameters.SequenceEqual(_applyParameters, ReferenceEqualityComparer.Instance))
+        {
+            // A different set of variables starts with fresh state, as a new Keras optimizer would.
+            _applyUpdater?.Dispose();
+            _applyUpdater = Create(parameters);
+            _applyParameters = parameters;
+        }
+        _applyUpdater.Apply(gradients);
     }
 
     /// <summary>Keras's optimizer by name ("adam", "sgd", "rmsprop"), with Keras's default hyper-parameters.</summary>
