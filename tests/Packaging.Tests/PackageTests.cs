@@ -7,6 +7,7 @@ namespace Packaging.Tests;
 public class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
 {
     [Theory]
+    [InlineData("Pipeline.Runtime")]
     [InlineData("Pipeline")]
     [InlineData("Pipeline.Records")]
     [InlineData("Pipeline.Models")]
@@ -35,13 +36,27 @@ public class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
     }
 
     [Fact]
-    public void The_pipeline_package_brings_the_libtorch_set_up_to_consumers()
+    public void The_runtime_package_brings_the_libtorch_set_up_to_consumers()
     {
-        using var zip = ZipFile.OpenRead(feed.PackagePath("Pipeline"));
+        using var zip = ZipFile.OpenRead(feed.PackagePath("Pipeline.Runtime"));
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-        Assert.Contains("buildTransitive/Pipeline.props", entries);
-        Assert.Contains("buildTransitive/Pipeline.targets", entries);
+        Assert.Contains("buildTransitive/Pipeline.Runtime.props", entries);
+        Assert.Contains("buildTransitive/Pipeline.Runtime.targets", entries);
         Assert.Contains("buildTransitive/PipelineTorchRuntimeInitializer.cs", entries);
+    }
+
+    [Theory]
+    [InlineData("Pipeline")]
+    [InlineData("Pipeline.Records")]
+    [InlineData("Pipeline.Models")]
+    public void Each_library_package_depends_on_the_runtime_package(string id)
+    {
+        using var zip = ZipFile.OpenRead(feed.PackagePath(id));
+        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var ns = nuspec.Root!.Name.Namespace;
+        var dependencies = nuspec.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
+        // Directly or through Pipeline, which every other library depends on.
+        Assert.Contains(id == "Pipeline" ? "Pipeline.Runtime" : "Pipeline", dependencies);
     }
 
     [Fact]
