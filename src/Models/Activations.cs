@@ -180,7 +180,7 @@ public static class Activations
     {
         // max(x, 0) + log1p(exp(-|x|)): stable, and free of the Scalar temporaries torch's softplus(beta, threshold) passes.
         using var scope = NewDisposeScope();
-        return x.relu().add_(x.abs().neg_().exp_().log1p_(), Training.Scalars.One).MoveToOuterDisposeScope();
+        return x.relu().add(x.abs().neg_().exp().log1p(), Training.Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>x / (1 + |x|).</summary>

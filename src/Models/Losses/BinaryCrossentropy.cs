@@ -54,7 +54,7 @@ public sealed class BinaryCrossentropy : Loss
         {
             // max(x, 0) - x·y + log(1 + exp(-|x|)): stable for large |x|.
             elementwise = prediction.relu().sub(prediction.mul(target))
-                .add_(prediction.abs().neg_().exp_().log1p_(), Training.Scalars.One);
+                .add_(prediction.abs().neg_().exp().log1p(), Training.Scalars.One);
         }
         else
         {

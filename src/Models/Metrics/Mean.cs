@@ -6,9 +6,9 @@ namespace Pipeline.Models.Metrics;
 /// Keras's <c>Mean</c>: the (weighted) mean of every value passed to <see cref="UpdateState(Tensor, Tensor?)"/>, e.g. a
 /// running training loss in a hand-written loop.
 /// </summary>
-public class Mean : Metric
+public sealed class Mean : Metric
 {
-    double _total, _count;
+    readonly WeightedMean _state = new();
 
     /// <summary>Creates the metric.</summary>
     /// <param name="name">Name in logs.</param>
@@ -20,10 +20,7 @@ public class Mean : Metric
     public void UpdateState(Tensor values, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        using var scope = NewDisposeScope();
-        var (total, count) = WeightedSum(values, sampleWeight);
-        _total += total;
-        _count += count;
+        _state.Add(values, sampleWeight);
     }
 
     /// <summary>Adds one number (e.g. a loss already read with <c>item()</c>).</summary>
@@ -31,35 +28,22 @@ public class Mean : Metric
     /// <param name="weight">Its weight.</param>
     public void UpdateState(double value, double weight = 1)
     {
-        _total += value * weight;
-        _count += weight;
+        _state.Add(value, weight);
     }
 
     /// <summary>Not for <see cref="Mean"/>: it averages values, use <see cref="UpdateState(Tensor, Tensor?)"/>.</summary>
     /// <param name="yTrue">Unused.</param>
     /// <param name="yPred">Unused.</param>
     /// <param name="sampleWeight">Unused.</param>
-    /// <exception cref="NotSupportedException">Always, unless a subclass compares labels and predictions.</exception>
+    /// <exception cref="NotSupportedException">Always.</exception>
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) =>
         throw new NotSupportedException($"Metric '{Name}' ({GetType().Name}) averages values: call UpdateState(values, sampleWeight), not UpdateState(yTrue, yPred).");
 
     /// <inheritdoc />
-    public override double Result() => _count == 0 ? 0 : _total / _count;
+    public override double Result() => _state.Result;
 
     /// <inheritdoc />
-    public override void ResetState() => (_total, _count) = (0, 0);
+    public override void ResetState() => _state.Reset();
 
-    private protected override Metric WithName(string name) => GetType() == typeof(Mean) ? new Mean(name) : this;
-
-    /// <summary>Sum of values·weights and sum of weights (the element count without weights), as Keras's Reduce metric.</summary>
-    private protected static (double Total, double Count) WeightedSum(Tensor values, Tensor? sampleWeight)
-    {
-        var v = values.to_type(ScalarType.Float64);
-        if (sampleWeight is null) return (Item(v.sum()), v.numel());
-        var w = sampleWeight.to_type(ScalarType.Float64);
-        if (w.device != v.device) w = w.to(v.device);
-        (v, w) = Losses.Loss.SameRank(v, w);
-        w = w.expand_as(v);
-        return (Item(v.mul(w).sum()), Item(w.sum()));
-    }
+    private protected override Metric WithName(string name) => new Mean(name);
 }

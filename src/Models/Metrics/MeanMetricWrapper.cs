@@ -6,9 +6,10 @@ namespace Pipeline.Models.Metrics;
 /// Keras's <c>MeanMetricWrapper</c>: the weighted mean of a per-sample function of labels and predictions (the
 /// accuracy metrics are built on it). Pass a function, or subclass and override <see cref="Values"/>.
 /// </summary>
-public class MeanMetricWrapper : Mean
+public class MeanMetricWrapper : Metric
 {
     readonly Func<Tensor, Tensor, Tensor>? _fn;
+    readonly WeightedMean _state = new();
 
     /// <summary>Wraps <paramref name="fn"/>, a function of (yTrue, yPred) returning one value per sample.</summary>
     /// <param name="fn">The per-sample function.</param>
@@ -34,8 +35,14 @@ public class MeanMetricWrapper : Mean
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var labels = yTrue.device == yPred.device ? yTrue : yTrue.to(yPred.device);
-        UpdateState(Values(labels, yPred), sampleWeight);
+        _state.Add(Values(labels, yPred), sampleWeight);
     }
+
+    /// <inheritdoc />
+    public override double Result() => _state.Result;
+
+    /// <inheritdoc />
+    public override void ResetState() => _state.Reset();
 
     /// <summary>The per-sample values averaged by this metric.</summary>
     /// <param name="yTrue">Labels, on the predictions' device.</param>
@@ -44,5 +51,5 @@ public class MeanMetricWrapper : Mean
         _fn is null ? throw new InvalidOperationException($"{GetType().Name} must override Values or be given a function.") : _fn(yTrue, yPred);
 
     private protected override Metric WithName(string name) =>
-        _fn is null ? base.WithName(name) : new MeanMetricWrapper(_fn, name);
+        _fn is null ? this : new MeanMetricWrapper(_fn, name);
 }

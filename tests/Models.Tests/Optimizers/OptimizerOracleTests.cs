@@ -12,8 +12,7 @@ namespace Pipeline.Models.Tests;
 /// </summary>
 public class OptimizerOracleTests
 {
-    static readonly JsonElement Fixture = JsonDocument.Parse(File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root, "tests", "Models.Tests", "Optimizers", "optimizers.json"))).RootElement;
+    static readonly JsonElement Fixture = OracleJson.Load("Optimizers", "optimizers.json");
 
     public static TheoryData<int, string> Cases()
     {
@@ -30,19 +29,19 @@ public class OptimizerOracleTests
     {
         var c = Fixture.GetProperty("cases")[index];
         var optimizer = Build(c.GetProperty("optimizer").GetString()!, c.GetProperty("config"));
-        var weights = c.GetProperty("weights").EnumerateArray().Select(ToTensor).ToArray();
+        var weights = c.GetProperty("weights").EnumerateArray().Select(e => OracleJson.ToTensor(e)).ToArray();
         var steps = c.GetProperty("gradients").EnumerateArray().ToArray();
         var expected = c.GetProperty("expected").EnumerateArray().ToArray();
         for (int s = 0; s < steps.Length; s++)
         {
             using var scope = NewDisposeScope();
-            var grads = steps[s].EnumerateArray().Select(ToTensor).ToArray();
+            var grads = steps[s].EnumerateArray().Select(e => OracleJson.ToTensor(e)).ToArray();
             optimizer.Apply(grads, weights);
             for (int w = 0; w < weights.Length; w++)
             {
-                var want = ToTensor(expected[s][w]);
+                var want = OracleJson.ToTensor(expected[s][w]);
                 Assert.True(weights[w].allclose(want, rtol: 1e-4, atol: 1e-5),
-                    $"{description}: weight {w} after step {s + 1} is {Show(weights[w])}, expected {Show(want)}");
+                    $"{description}: weight {w} after step {s + 1} is {OracleJson.Show(weights[w])}, expected {OracleJson.Show(want)}");
             }
         }
         Assert.Equal(steps.Length, optimizer.Iterations);
@@ -67,26 +66,6 @@ public class OptimizerOracleTests
             Assert.Equal(row.GetProperty("cosine_alpha").GetDouble(), cosineAlpha.Call(step), 12);
             Assert.Equal(row.GetProperty("cosine_warmup").GetDouble(), warmup.Call(step), 12);
         }
-    }
-
-    static string Show(Tensor t) => "[" + string.Join(", ", t.data<float>().ToArray()) + "]";
-
-    internal static Tensor ToTensor(JsonElement nested)
-    {
-        var values = new List<float>();
-        var shape = new List<long>();
-        void Walk(JsonElement e, int depth)
-        {
-            if (e.ValueKind == JsonValueKind.Array)
-            {
-                if (shape.Count == depth) shape.Add(e.GetArrayLength());
-                foreach (var x in e.EnumerateArray()) Walk(x, depth + 1);
-            }
-            else values.Add((float)e.GetDouble());
-        }
-        Walk(nested, 0);
-        var t = tensor(values.ToArray()).reshape([.. shape]);
-        return t;
     }
 
     static Optimizer Build(string kind, JsonElement config)
