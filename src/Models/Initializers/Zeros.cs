@@ -1,10 +1,11 @@
-using static TorchSharp.torch;
-
 namespace Pipeline.Models.Initializers;
 
-/// <summary>All zeros (Keras's <c>Zeros</c>, the default bias initializer).</summary>
-public sealed class Zeros : Initializer
+/// <summary>Keras's <c>Zeros</c>: all zeros (the default bias initializer).</summary>
+public sealed class Zeros : Constant
 {
+    /// <summary>Creates the initializer.</summary>
+    public Zeros() : base(0) { }
+
     /// <inheritdoc />
-    public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) => zeros(shape, dtype, device);
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
 }
