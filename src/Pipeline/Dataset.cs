@@ -27,4 +27,10 @@ public static partial class Dataset
 
     /// <summary><c>tf.data.UNKNOWN_CARDINALITY</c>: returned by <c>Cardinality()</c> when the size cannot be known without iterating.</summary>
     public const long UnknownCardinality = -2;
+
+    /// <summary>
+    /// The most elements a step reserves room for up front from a size argument (batchSize, bufferSize, cycleLength,
+    /// numParallelCalls); beyond it buffers grow as elements arrive, so a size far above the data costs nothing.
+    /// </summary>
+    internal const int MaxPreallocatedElements = 1 << 16;
 }

@@ -245,7 +245,7 @@ public sealed class TFRecordReader : IDisposable
             catch (InvalidDataException e)
             {
                 // The decompressor found damage; nothing after it can be trusted.
-                if (!_skipCorrupt) throw new DataLossException(Name, _bufOffset + _end, $"the compressed stream is damaged ({e.Message})", e);
+                if (!_skipCorrupt) throw new DataLossException(Name, _bufOffset + _end, e.Message, e);
                 _eof = true;
                 SkippedRecords++;
                 break;

@@ -1,13 +1,13 @@
 namespace Packaging.Tests;
 
 /// <summary>
-/// Packs the three libraries once per test run into a temporary folder feed, with a unique
+/// Packs the three libraries and their shared runtime package once per test run into a temporary folder feed, with a unique
 /// pre-release version so the global package cache never serves a stale copy.
 /// </summary>
 public sealed class PackedFeed : IDisposable
 {
-    public static readonly string[] PackageIds = ["Pipeline", "Pipeline.Records", "Pipeline.Models"];
-    static readonly string[] Projects = ["src/Pipeline/Pipeline.csproj", "src/Records/Records.csproj", "src/Models/Models.csproj"];
+    public static readonly string[] PackageIds = ["Pipeline.Runtime", "Pipeline", "Pipeline.Records", "Pipeline.Models"];
+    static readonly string[] Projects = ["src/Runtime/Runtime.csproj", "src/Pipeline/Pipeline.csproj", "src/Records/Records.csproj", "src/Models/Models.csproj"];
 
     public string Root { get; } = Directory.CreateTempSubdirectory("pipeline-packaging-").FullName;
     public string Feed => Path.Combine(Root, "feed");
@@ -28,4 +28,11 @@ public sealed class PackedFeed : IDisposable
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>One packed feed for every test class that needs it (packing takes a while).</summary>
+[CollectionDefinition(Name)]
+public sealed class PackedFeedCollection : ICollectionFixture<PackedFeed>
+{
+    public const string Name = "Packed feed";
 }

@@ -19,6 +19,20 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
 
     internal int BatchSize => batchSize;
 
+    /// <summary>
+    /// Room reserved for one batch: the batch size up to a bound, then the list grows as elements arrive. A batch size
+    /// far beyond the data (Batch(int.MaxValue) to take everything at once, as tf.data allows) must not reserve memory
+    /// for elements that never come.
+    /// </summary>
+    int InitialCapacity
+    {
+        get
+        {
+            var n = Input.Cardinality();
+            return (int)Math.Max(1, Math.Min(batchSize, n >= 0 ? Math.Min(n, Dataset.MaxPreallocatedElements) : Dataset.MaxPreallocatedElements));
+        }
+    }
+
     public override long Cardinality()
     {
         var n = Input.Cardinality();
@@ -38,7 +52,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
     /// <summary>Shuffle over an in-memory tensor source: shuffle indices, then gather each batch with one index_select per tensor.</summary>
     IEnumerable<TBatch> Gathered(IterationContext context, IEnumerable<long> indices, Func<long[], TBatch> gather)
     {
-        var pending = new List<long>(batchSize);
+        var pending = new List<long>(InitialCapacity);
         foreach (var i in indices)
         {
             pending.Add(i);
@@ -62,7 +76,7 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
 
     IEnumerable<TBatch> Grouped(IterationContext context)
     {
-        var pending = new List<T>(batchSize);
+        var pending = new List<T>(InitialCapacity);
         long batchIndex = 0;
         try
         {

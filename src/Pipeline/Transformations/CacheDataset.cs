@@ -1,9 +1,11 @@
+using Pipeline.IO;
+
 namespace Pipeline;
 
 /// <summary>
 /// <c>Cache</c>: the first complete iteration stores every element (in memory, or in a file); later iterations read
 /// the store instead of the input. An iteration that stops early (break, cancellation, error) discards what it
-/// stored, so a partial cache is never served as complete. File caches are written to a temporary file and renamed
+/// stored, so a partial cache is never served as complete. File caches are written with <see cref="AtomicFileStream"/>: renamed
 /// into place only once complete.
 /// </summary>
 sealed class CacheDataset<T>(Dataset<T> input, string? filename) : UnaryDataset<T, T>(input)
@@ -65,11 +67,11 @@ sealed class CacheDataset<T>(Dataset<T> input, string? filename) : UnaryDataset<
         }
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+        var file = new AtomicFileStream(path);
+        var complete = false;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var writer = new BinaryWriter(stream))
+            using (var writer = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
                 writer.Write(typeof(T).ToString());
@@ -80,22 +82,15 @@ sealed class CacheDataset<T>(Dataset<T> input, string? filename) : UnaryDataset<
                     yield return x;
                 }
                 writer.Write(false);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
             }
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another iteration completed the same cache first; its file is equivalent.
-            }
+            complete = true;
         }
         finally
         {
-            // Stopped early or failed: the partial file is removed, never renamed into place.
-            if (File.Exists(temp)) File.Delete(temp);
+            // Stopped early or failed: the partial file is removed, never renamed into place. Complete: published
+            // (a concurrent iteration that completed the same cache first wrote equivalent content).
+            if (!complete) file.Abort();
+            file.Dispose();
         }
     }
 

@@ -14,9 +14,13 @@ public static partial class Dataset
     /// threads; <see cref="Autotune"/> uses <see cref="DatasetOptions.ThreadPoolSize"/> (by default the processor count).</param>
     /// <param name="deterministic">With parallel calls: true keeps input order, false yields results as they complete;
     /// null follows <see cref="DatasetOptions.Deterministic"/> (true by default).</param>
-    /// <param name="traits">What the lint should know about the function (e.g. <see cref="StepTraits.Random"/> for
-    /// augmentation). Without it, names containing Random, Augment, Noise, Flip, Crop or Jitter count as random and
-    /// names containing Decode, Parse, Load, Read or Resize as expensive.</param>
+    /// <param name="traits">What the lint should know about the function: <see cref="StepTraits.Random"/> for
+    /// augmentation, <see cref="StepTraits.Expensive"/> for decoding; given, they are used as they are. Without them the
+    /// function is random when its code calls a random source (a method marked <see cref="RandomOpAttribute"/>, such as
+    /// the library's random image ops, a <c>torch.rand*</c>/<c>normal</c>/<c>bernoulli</c> sampler or
+    /// <c>System.Random</c>), directly or through methods of yours; calls through delegates cannot be followed, so a
+    /// name containing Random, Augment, Noise, Flip, Crop or Jitter also counts as random. A name containing Decode,
+    /// Parse, Load, Read or Resize counts as expensive. docs/pipeline-lint.md states the rule.</param>
     /// <param name="name">How the plan names the function (default: the method name, or <c>lambda</c>).</param>
     public static Dataset<TOut> Map<TIn, TOut>(this Dataset<TIn> dataset, Func<TIn, TOut> function,
         int numParallelCalls = 1, bool? deterministic = null, StepTraits? traits = null, string? name = null)
@@ -25,7 +29,7 @@ public static partial class Dataset
         ArgumentNullException.ThrowIfNull(function);
         CheckParallelism(numParallelCalls, nameof(numParallelCalls));
         var fname = name ?? FunctionNames.Of(function);
-        return new MapDataset<TIn, TOut>(dataset, function, fname, numParallelCalls, deterministic, traits ?? GuessTraits(fname));
+        return new MapDataset<TIn, TOut>(dataset, function, fname, numParallelCalls, deterministic, traits ?? InferTraits(function, fname));
     }
 
     /// <summary>
@@ -42,8 +46,16 @@ public static partial class Dataset
         int numParallelCalls = 1, bool? deterministic = null, StepTraits? traits = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return dataset.Map(e => function(e.Item1, e.Item2), numParallelCalls, deterministic, traits, name ?? FunctionNames.Of(function));
+        var fname = name ?? FunctionNames.Of(function);
+        // The traits are read from the user's function: the unpacking lambda only calls it through a delegate.
+        return dataset.Map(e => function(e.Item1, e.Item2), numParallelCalls, deterministic, traits ?? InferTraits(function, fname), fname);
     }
+
+    /// <summary>The traits of a user function given none: the calls its code makes, then its name (documented on Map).</summary>
+    internal static StepTraits InferTraits(Delegate function, string functionName) => GuessTraits(functionName) | RandomTraits(function);
+
+    /// <summary><see cref="StepTraits.Random"/> when <paramref name="function"/>'s code reaches a random source.</summary>
+    internal static StepTraits RandomTraits(Delegate function) => RandomCalls.Reach(function) ? StepTraits.Random : StepTraits.None;
 
     /// <summary>Traits guessed from a function's name when the caller gave none; documented on Map.</summary>
     internal static StepTraits GuessTraits(string functionName)

@@ -13,6 +13,7 @@ public static partial class Dataset
     /// not <see cref="Random"/>). Null draws a seed once per dataset.</param>
     /// <param name="reshuffleEachIteration">True (default) gives each epoch a different order (still reproducible with a
     /// seed); false repeats the first epoch's order.</param>
+    [RandomOp]   // a function that builds a shuffled dataset (in FlatMap, Interleave) is a random step
     public static Dataset<T> Shuffle<T>(this Dataset<T> dataset, int bufferSize, long? seed = null, bool reshuffleEachIteration = true)
     {
         ArgumentNullException.ThrowIfNull(dataset);

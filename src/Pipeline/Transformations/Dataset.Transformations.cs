@@ -5,12 +5,15 @@ namespace Pipeline;
 
 public static partial class Dataset
 {
-    /// <summary><c>dataset.filter(predicate)</c>: keeps the elements for which <paramref name="predicate"/> is true (the others are disposed).</summary>
+    /// <summary>
+    /// <c>dataset.filter(predicate)</c>: keeps the elements for which <paramref name="predicate"/> is true (the others
+    /// are disposed). A predicate that draws random numbers (a random subsample) is a random step for <c>Lint()</c>.
+    /// </summary>
     public static Dataset<T> Filter<T>(this Dataset<T> dataset, Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(predicate);
-        return new FilterDataset<T>(dataset, predicate, FunctionNames.Of(predicate));
+        return new FilterDataset<T>(dataset, predicate, FunctionNames.Of(predicate), RandomTraits(predicate));
     }
 
     /// <summary><c>filter(lambda x, y: ...)</c> for pairs, unpacked into two arguments.</summary>
@@ -18,7 +21,7 @@ public static partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(predicate);
-        return new FilterDataset<(T1, T2)>(dataset, e => predicate(e.Item1, e.Item2), FunctionNames.Of(predicate));
+        return new FilterDataset<(T1, T2)>(dataset, e => predicate(e.Item1, e.Item2), FunctionNames.Of(predicate), RandomTraits(predicate));
     }
 
     /// <summary><c>dataset.flat_map(f)</c>: maps each element to a dataset and yields all of its elements, in order.</summary>
@@ -26,7 +29,7 @@ public static partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(function);
-        return new FlatMapDataset<TIn, TOut>(dataset, function, FunctionNames.Of(function));
+        return new FlatMapDataset<TIn, TOut>(dataset, function, FunctionNames.Of(function), RandomTraits(function));
     }
 
     /// <summary>
@@ -53,15 +56,17 @@ public static partial class Dataset
         return new InterleaveDataset<TIn, TOut>(dataset, function, FunctionNames.Of(function), cycleLength, blockLength, numParallelCalls, deterministic);
     }
 
-    /// <summary><c>dataset.repeat(count)</c>: <paramref name="count"/> passes over the input, or forever when null. Each pass is a new input iteration (a Shuffle above reshuffles).</summary>
+    /// <summary>
+    /// <c>dataset.repeat(count)</c>: <paramref name="count"/> passes over the input, or forever when null or negative
+    /// (tf.data treats any negative count as -1). Each pass is a new input iteration (a Shuffle above reshuffles).
+    /// </summary>
     public static Dataset<T> Repeat<T>(this Dataset<T> dataset, long? count = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (count is < -1) throw new ArgumentOutOfRangeException(nameof(count), count, "Repeat: count must be at least 0, or -1/null for forever.");
-        return new RepeatDataset<T>(dataset, count == -1 ? null : count);
+        return new RepeatDataset<T>(dataset, count < 0 ? null : count);
     }
 
-    /// <summary><c>dataset.take(count)</c>: the first <paramref name="count"/> elements (-1: all).</summary>
+    /// <summary><c>dataset.take(count)</c>: the first <paramref name="count"/> elements; any negative count takes all (tf.data's -1).</summary>
     /// <remarks>Takes an <see cref="int"/> so that <c>dataset.Take(3)</c> binds here rather than to LINQ's <c>Enumerable.Take</c>; see the <see cref="long"/> overload for larger counts.</remarks>
     public static Dataset<T> Take<T>(this Dataset<T> dataset, int count) => Take(dataset, (long)count);
 
@@ -69,11 +74,10 @@ public static partial class Dataset
     public static Dataset<T> Take<T>(this Dataset<T> dataset, long count)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (count < -1) throw new ArgumentOutOfRangeException(nameof(count), count, "Take: count must be at least 0, or -1 for all.");
-        return new TakeDataset<T>(dataset, count);
+        return new TakeDataset<T>(dataset, Math.Max(count, -1));
     }
 
-    /// <summary><c>dataset.skip(count)</c>: all but the first <paramref name="count"/> elements (-1: skips everything).</summary>
+    /// <summary><c>dataset.skip(count)</c>: all but the first <paramref name="count"/> elements; any negative count skips everything (tf.data's -1).</summary>
     /// <remarks>Takes an <see cref="int"/> so that <c>dataset.Skip(3)</c> binds here rather than to LINQ's <c>Enumerable.Skip</c>.</remarks>
     public static Dataset<T> Skip<T>(this Dataset<T> dataset, int count) => Skip(dataset, (long)count);
 
@@ -81,8 +85,7 @@ public static partial class Dataset
     public static Dataset<T> Skip<T>(this Dataset<T> dataset, long count)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (count < -1) throw new ArgumentOutOfRangeException(nameof(count), count, "Skip: count must be at least 0, or -1 for all.");
-        return new SkipDataset<T>(dataset, count);
+        return new SkipDataset<T>(dataset, Math.Max(count, -1));
     }
 
     /// <summary><c>dataset.shard(num_shards, index)</c>: elements <paramref name="index"/>, <paramref name="index"/> + <paramref name="numShards"/>, ... (one worker's share).</summary>
@@ -131,7 +134,10 @@ public static partial class Dataset
         return new OptionsDataset<T>(dataset, options);
     }
 
-    /// <summary><c>dataset.unbatch()</c>: splits each batch along its first axis (elements are views of the batch).</summary>
+    /// <summary>
+    /// <c>dataset.unbatch()</c>: splits each batch along its first axis (elements are views of the batch): tensors,
+    /// tuples, <c>Dictionary&lt;string, Tensor&gt;</c> records and <see cref="IElementStructure{TSelf}"/> types.
+    /// </summary>
     public static Dataset<T> Unbatch<T>(this Dataset<T> dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -156,9 +162,10 @@ public static partial class Dataset
     /// <summary>
     /// <c>dataset.padded_batch(batch_size, padded_shapes, padding_values)</c>: like Batch, but tensors of different
     /// shapes are padded with <paramref name="paddingValue"/> to the largest size in the batch along each axis (or to
-    /// <paramref name="paddedShape"/>, where -1 means "largest in the batch").
+    /// <paramref name="paddedShape"/>, where -1 means "largest in the batch"). Without a padded shape, the overload for
+    /// any element type applies.
     /// </summary>
-    public static Dataset<Tensor> PaddedBatch(this Dataset<Tensor> dataset, int batchSize, long[]? paddedShape = null, double paddingValue = 0, bool dropRemainder = false)
+    public static Dataset<Tensor> PaddedBatch(this Dataset<Tensor> dataset, int batchSize, long[]? paddedShape, double paddingValue = 0, bool dropRemainder = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchSize(batchSize);
@@ -171,20 +178,22 @@ public static partial class Dataset
             });
     }
 
-    /// <summary><c>padded_batch</c> for (features, labels) pairs: each component is padded separately.</summary>
-    public static Dataset<(Tensor, Tensor)> PaddedBatch(this Dataset<(Tensor, Tensor)> dataset, int batchSize, double paddingValue = 0, bool dropRemainder = false)
+    /// <summary>
+    /// <c>padded_batch</c> for any element <c>Batch</c> stacks (tuples, <c>Dictionary&lt;string, Tensor&gt;</c>, parsed
+    /// Examples and other <see cref="IElementStructure{TSelf}"/> types): each tensor component is padded separately to
+    /// the longest in the batch along every axis.
+    /// </summary>
+    public static Dataset<T> PaddedBatch<T>(this Dataset<T> dataset, int batchSize, double paddingValue = 0, bool dropRemainder = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchSize(batchSize);
+        if (!Collation.Supports(typeof(T)))
+            throw new NotSupportedException($"PaddedBatch: elements of type {typeof(T).Name} cannot be padded; PaddedBatch pads Tensor, tuples of Tensor, Dictionary<string, Tensor> and IElementStructure<T> types.");
         var stage = $"PaddedBatch({batchSize})";
-        return new BatchDataset<(Tensor, Tensor), (Tensor, Tensor)>(dataset, batchSize, dropRemainder, items =>
-        {
-            var a = PaddedBatching.Pad([.. items.Select(i => i.Item1)], null, paddingValue, stage, "0");
-            try { return (a, PaddedBatching.Pad([.. items.Select(i => i.Item2)], null, paddingValue, stage, "1")); }
-            catch { a.Dispose(); throw; }
-        }, builtInCollation: true, collateName: null, stepName: "PaddedBatch", sliceFusion: false, describe: s =>
-        {
-            if (paddingValue != 0) s.With("paddingValue", paddingValue);
-        });
+        return new BatchDataset<T, T>(dataset, batchSize, dropRemainder, items => Collation.CollatePadded(items, paddingValue, stage),
+            builtInCollation: true, collateName: null, stepName: "PaddedBatch", sliceFusion: false, describe: s =>
+            {
+                if (paddingValue != 0) s.With("paddingValue", paddingValue);
+            });
     }
 }

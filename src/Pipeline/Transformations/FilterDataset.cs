@@ -1,9 +1,9 @@
 namespace Pipeline;
 
 /// <summary><c>Filter</c>: keeps the elements the predicate accepts and disposes the others.</summary>
-sealed class FilterDataset<T>(Dataset<T> input, Func<T, bool> predicate, string predicateName) : UnaryDataset<T, T>(input)
+sealed class FilterDataset<T>(Dataset<T> input, Func<T, bool> predicate, string predicateName, StepTraits traits = StepTraits.None) : UnaryDataset<T, T>(input)
 {
-    protected override PlanStep CreateStep() => new PlanStep("Filter", StepKind.Filter).With("predicate", predicateName, positional: true);
+    protected override PlanStep CreateStep() => new PlanStep("Filter", StepKind.Filter, traits).With("predicate", predicateName, positional: true);
 
     public override long Cardinality() => Input.Cardinality() == Dataset.InfiniteCardinality ? Dataset.InfiniteCardinality : Dataset.UnknownCardinality;
 

@@ -12,7 +12,7 @@ sealed class InterleaveDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, Dataset<
 {
     protected override PlanStep CreateStep()
     {
-        var step = new PlanStep("Interleave", StepKind.FlatMap, Dataset.GuessTraits(functionName)).With("function", functionName, positional: true)
+        var step = new PlanStep("Interleave", StepKind.FlatMap, Dataset.InferTraits(function, functionName)).With("function", functionName, positional: true)
             .With("cycleLength", cycleLength, text: PlanStep.FormatAutotune(cycleLength));
         if (blockLength != 1) step.With("blockLength", blockLength);
         if (numParallelCalls != 1) step.With("numParallelCalls", numParallelCalls, text: PlanStep.FormatAutotune(numParallelCalls));
@@ -28,7 +28,7 @@ sealed class InterleaveDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, Dataset<
 
     IEnumerable<TOut> Sequential(IterationContext context, int cycle)
     {
-        var slots = new List<IEnumerator<TOut>?>(cycle);
+        var slots = new List<IEnumerator<TOut>?>(Math.Min(cycle, Dataset.MaxPreallocatedElements));
         using var source = Input.Read(context).GetEnumerator();
         long inputIndex = 0;
         try
@@ -70,7 +70,7 @@ sealed class InterleaveDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, Dataset<
     IEnumerable<TOut> Parallel(IterationContext context, int cycle, bool ordered)
     {
         var token = context.CancellationToken;
-        var slots = new List<PrefetchDataset<TOut>.Run?>(cycle);
+        var slots = new List<PrefetchDataset<TOut>.Run?>(Math.Min(cycle, Dataset.MaxPreallocatedElements));
         var guard = new AbandonGuard(slots);
         using var source = Input.Read(context).GetEnumerator();
         long inputIndex = 0;

@@ -66,8 +66,8 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
         // worker never idles waiting for the consumer to take the oldest result. A task maps a run of consecutive
         // elements, as many as take about 100 µs by the calls timed so far (one at first, at most 32).
         var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, parallelism).ConcurrentScheduler;
-        var window = 2 * parallelism;
-        var inFlight = new List<Task<Chunk>>(window);
+        var window = (int)Math.Min(2L * parallelism, int.MaxValue);   // long: numParallelCalls may be int.MaxValue
+        var inFlight = new List<Task<Chunk>>(Math.Min(window, Dataset.MaxPreallocatedElements));
         long calls = 0, callTicks = 0;
         using var source = Input.Read(context).GetEnumerator();
         long index = 0;

@@ -50,7 +50,8 @@ sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, long? seed, boo
 
     IEnumerable<TElement> Run<TElement>(IEnumerable<TElement> input, IterationContext context, DeterministicRandom random, Action<TElement> dispose)
     {
-        var capacity = Input.Cardinality() is >= 0 and var n ? (int)Math.Min(n, bufferSize) : Math.Min(bufferSize, 1 << 16);
+        // Reserve what the buffer will hold, but never more than a bound: a bufferSize far above the data's size is common.
+        var capacity = (int)Math.Min(Math.Min(bufferSize, Dataset.MaxPreallocatedElements), Input.Cardinality() is >= 0 and var n ? n : long.MaxValue);
         var buffer = new List<TElement>(capacity);
         try
         {

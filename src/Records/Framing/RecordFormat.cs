@@ -18,20 +18,36 @@ internal static class RecordFormat
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Crc32C.Masked(header[..8]));
     }
 
-    /// <summary>Wraps <paramref name="inner"/> for reading the decompressed bytes.</summary>
+    /// <summary>
+    /// Wraps <paramref name="inner"/> for reading the decompressed bytes; truncation, bad checksums and trailing data
+    /// raise <see cref="InvalidDataException"/> (see <see cref="VerifiedInflateStream"/>).
+    /// </summary>
     public static Stream Decompress(Stream inner, TFRecordCompression compression, bool leaveOpen) => compression switch
     {
         TFRecordCompression.None => inner,
-        TFRecordCompression.Gzip => new GZipStream(inner, CompressionMode.Decompress, leaveOpen),
-        TFRecordCompression.Zlib => new ZLibStream(inner, CompressionMode.Decompress, leaveOpen),
+        TFRecordCompression.Gzip or TFRecordCompression.Zlib => new VerifiedInflateStream(inner, compression, leaveOpen),
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Expected None, Gzip or Zlib."),
     };
+
+    /// <summary>
+    /// What zlib (and so TensorFlow) writes for a compressed stream of no bytes: a GZIP header (no name, mtime 0,
+    /// OS Unix), an empty final block and the trailer; or the ZLIB header, the empty block and Adler-32 of nothing (1).
+    /// </summary>
+    public static ReadOnlySpan<byte> EmptyCompressedStream(TFRecordCompression compression) => compression == TFRecordCompression.Gzip
+        ? [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
+        : [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
+
+    /// <summary>Throws unless <paramref name="level"/> is -1 (zlib's default) or 0..9.</summary>
+    public static void ValidateLevel(int level)
+    {
+        if (level is < -1 or > 9)
+            throw new ArgumentOutOfRangeException("compressionLevel", level, "compressionLevel must be -1 (default) or 0..9, as in tf.io.TFRecordOptions.");
+    }
 
     /// <summary>Wraps <paramref name="inner"/> for writing compressed bytes; level -1 is zlib's default (6).</summary>
     public static Stream Compress(Stream inner, TFRecordCompression compression, int level, bool leaveOpen)
     {
-        if (level is < -1 or > 9)
-            throw new ArgumentOutOfRangeException(nameof(level), level, "compressionLevel must be -1 (default) or 0..9, as in tf.io.TFRecordOptions.");
+        ValidateLevel(level);
         var options = new ZLibCompressionOptions { CompressionLevel = level < 0 ? 6 : level };
         return compression switch
         {

@@ -12,7 +12,10 @@ namespace Pipeline.Records;
 /// Scalars are written the TF2 way (a float32 scalar tensor with the <c>scalars</c> plugin), which TensorBoard and
 /// TF's own readers understand. Events are buffered; <see cref="Flush"/> pushes them to disk so a running TensorBoard
 /// sees them (Keras' callback flushes at each epoch end). The file is appended in place, not renamed, because
-/// TensorBoard reads it while training runs. Thread-safe.
+/// TensorBoard reads it while training runs: unlike the library's
+/// whole-file writers (<see cref="Pipeline.IO.AtomicFileStream"/>), an event file is visible from the start, every
+/// flushed event is kept if the process dies, and a kill can leave a truncated last record, which readers drop.
+/// Thread-safe.
 /// </remarks>
 public sealed class EventFileWriter : IDisposable
 {
@@ -147,15 +150,37 @@ public sealed class EventFileWriter : IDisposable
         }
     }
 
-    /// <summary>Flushes and closes the file.</summary>
+    /// <summary>Flushes the file to disk and closes it. A write that fails throws at once; closing after it only releases the file.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
-            _writer.Close();
+            bool closed = false;
+            try
+            {
+                _writer.Close(); // throws the earlier failure, if any, as the inner exception
+                _file.Flush(flushToDisk: true);
+                closed = true;
+            }
+            finally
+            {
+                if (closed) _file.Dispose();
+                else DisposeAfterFailure();
+            }
+        }
+    }
+
+    /// <summary>Releases the file without letting its buffer's second failed write replace the first error.</summary>
+    private void DisposeAfterFailure()
+    {
+        try
+        {
             _file.Dispose();
+        }
+        catch (IOException)
+        {
         }
     }
 

@@ -85,7 +85,8 @@ public class TFRecordReaderCorruptionTests
     public void Reading_a_plain_file_as_gzip_is_data_loss_at_offset_zero()
     {
         var ex = Assert.Throws<DataLossException>(() => Fixtures.ReadAll(Fixtures.NucleusPlain, TFRecordCompression.Gzip));
-        Assert.Contains("compressed stream is damaged", ex.Message);
+        Assert.Contains("GZIP stream is damaged near compressed byte", ex.Message);
+        Assert.Contains("incorrect header check (is the file really GZIP-compressed?", ex.Message);
     }
 
     [Fact]

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Pipeline.Models.Layers;
+using Pipeline.Models.Saving;
+
+namespace Pipeline.Models.Tests.Saving;
+
+public class ConfigBinderTests
+{
+    static ConfigBinder Binder(IReadOnlyDictionary<string, Type>? custom = null) => new("test.keras", custom);
+
+    [Fact]
+    public void Builds_a_layer_from_a_Keras_2_config_by_matching_snake_case_keys_to_constructor_parameters()
+    {
+        // The dense_1 entry of the DL4J MLP's config.json (Keras 2.0.6), keys Keras writes and we do not take included.
+        var serialized = JsonNode.Parse("""
+            {"class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "batch_input_shape": [null, 784], "dtype": "float32",
+             "units": 512, "activation": "relu", "use_bias": true,
+             "kernel_initializer": {"class_name": "VarianceScaling", "config": {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform", "seed": null}},
+             "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": null}}
+            """)!.AsObject();
+        var dense = Assert.IsType<Dense>(Binder().Deserialize(serialized, typeof(Layer), "layer 0"));
+        Assert.Equal(512, dense.Units);
+        Assert.Equal("relu", dense.Activation);
+        Assert.Equal("dense_1", dense.Name);
+    }
+
+    [Fact]
+    public void An_unknown_class_names_the_file_the_place_and_how_to_register_it()
+    {
+        var serialized = JsonNode.Parse("""{"class_name": "MyLayer", "registered_name": "Custom>MyLayer", "config": {}}""")!.AsObject();
+        var e = Assert.Throws<KerasFileException>(() => Binder().Deserialize(serialized, typeof(Layer), "layer 3"));
+        Assert.Contains("test.keras", e.Message);
+        Assert.Contains("layer 3", e.Message);
+        Assert.Contains("Custom>MyLayer", e.Message);
+        Assert.Contains("KerasSerializable", e.Message);
+    }
+
+    [Fact]
+    public void Classes_marked_KerasSerializable_resolve_by_registered_name_and_bind_their_config()
+    {
+        var serialized = JsonNode.Parse("""{"class_name": "Scaled", "registered_name": "SavingTests>Scaled", "config": {"factor": 2.5, "label_text": "x"}}""")!.AsObject();
+        var scaled = Assert.IsType<Scaled>(Binder().Deserialize(serialized, typeof(object), "object"));
+        Assert.Equal(2.5, scaled.Factor);
+        Assert.Equal("x", scaled.LabelText);
+    }
+
+    [Fact]
+    public void A_config_value_of_the_wrong_type_is_an_error_naming_the_key()
+    {
+        var serialized = JsonNode.Parse("""{"class_name": "Dense", "config": {"units": "many"}}""")!.AsObject();
+        var e = Assert.Throws<KerasFileException>(() => Binder().Deserialize(serialized, typeof(Layer), "layer 0"));
+        Assert.Contains("units", e.Message);
+    }
+
+    [KerasSerializable(package: "SavingTests")]
+    public sealed class Scaled(double factor, string labelText = "")
+    {
+        public double Factor { get; } = factor;
+
+        public string LabelText { get; } = labelText;
+    }
+}
