@@ -43,7 +43,9 @@ public sealed class SparseFeature : IDisposable, IElementStructure
     public Tensor ToDense(double defaultValue = 0)
     {
         if (Values is null) throw new InvalidOperationException("ToDense() works on numeric features; this one holds strings (use StringValues).");
-        var dense = torch.full(DenseShape, defaultValue, dtype: Values.dtype);
+        // Scalars are held for the whole native call: a temporary one may be finalized while libtorch reads it (TorchSharp 0.107).
+        using var fill = defaultValue.ToScalar();
+        var dense = torch.full(DenseShape, fill, dtype: Values.dtype);
         if (Count > 0)
         {
             var idx = Indices.t();
@@ -52,7 +54,8 @@ public sealed class SparseFeature : IDisposable, IElementStructure
             for (int d = DenseShape.Length - 1; d >= 0; d--)
             {
                 using var column = idx[d];
-                flat.add_(column, alpha: stride);
+                using var alpha = stride.ToScalar();
+                flat.add_(column, alpha);
                 stride *= DenseShape[d];
             }
             dense.view(-1).index_put_(Values, flat);
