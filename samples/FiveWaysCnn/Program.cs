@@ -1,0 +1,101 @@
+// The tutorial's CIFAR-10 CNN built five ways (issue 7 item 7):
+//   dotnet run -c Release --project samples/FiveWaysCnn -- --way {manual|module|function|subclass|sequential}
+//       [--data DIR] [--test DIR] [--epochs N] [--batch-size N] [--save PATH]
+// manual: raw Variables, conv/pool/matmul ops and a GradientTape; module: the same as a Module; function: the module
+// with its train step built once (no graph compiler exists on libtorch CPU: see docs/models.md); subclass: a Model
+// subclass with Compile/Fit; sequential: a Sequential model. Each ends with "test_accuracy: 0.xxxx" and its wall time.
+using System.Diagnostics;
+using System.Globalization;
+using Pipeline.Models;
+using Pipeline.Models.Layers;
+using Pipeline.Models.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var options = FiveWaysOptions.Parse(args);
+manual_seed(42);
+Pipeline.Models.Utils.SetRandomSeed(42);
+var clock = Stopwatch.StartNew();
+var (train, validation, test) = FiveWaysData.Load(options);
+Console.WriteLine($"way {options.Way}: {train.X.shape[0]} training images, {validation.X.shape[0]} for validation, " +
+                  $"{(options.TestDir is null ? "scoring on the validation part" : $"{test.X.shape[0]} test images")}; {options.Epochs} epochs, batch {options.BatchSize}");
+
+double accuracy;
+switch (options.Way)
+{
+    case "manual":
+    {
+        var net = new ManualCnn();
+        HandWritten.Train(net, train, options, compiledStep: false);
+        accuracy = HandWritten.Accuracy(net, test);
+        break;
+    }
+    case "module":
+    case "function":
+    {
+        using var net = new CnnModule();
+        // Way 3 builds its step once (see HandWritten.Train); there is no graph compiler to hand it to on libtorch CPU.
+        HandWritten.Train(net, train, options, compiledStep: options.Way == "function");
+        accuracy = HandWritten.Accuracy(net, test);
+        break;
+    }
+    case "subclass":
+    {
+        using var model = new SubclassedCnn();
+        accuracy = Keras(model, train, validation, test, options);
+        break;
+    }
+    case "sequential":
+    {
+        using var model = TutorialSequential();
+        accuracy = Keras(model, train, validation, test, options);
+        break;
+    }
+    default:
+        throw new ArgumentException($"--way must be manual, module, function, subclass or sequential; got '{options.Way}'.");
+}
+
+Console.WriteLine($"test_accuracy: {accuracy.ToString("F4", CultureInfo.InvariantCulture)}");
+Console.WriteLine($"wall_time: {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)}s");
+return 0;
+
+static double Keras(Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation, (Tensor X, Tensor Y) test, FiveWaysOptions options)
+{
+    model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+    model.Fit(train.X, train.Y, batchSize: options.BatchSize, epochs: options.Epochs, validationData: validation);
+    if (model is Sequential) model.Summary();
+    // --save PATH: the saving package's model.Save(PATH) goes here once it lands.
+    if (options.SavePath is not null) Console.WriteLine($"--save {options.SavePath}: saving is not available in this build.");
+    return model.Evaluate(test.X, test.Y, verbose: 0)["accuracy"];
+}
+
+static Sequential TutorialSequential() => new(
+[
+    new Input([32, 32, 3]),
+    new Conv2D(32, 3, padding: "same", activation: "relu"),
+    new MaxPooling2D(2),
+    new Conv2D(64, 3, padding: "same", activation: "relu"),
+    new MaxPooling2D(2),
+    new Flatten(),
+    new Dense(256, activation: "relu"),
+    new Dense(10, activation: "softmax"),
+]);
+
+/// <summary>Way 4: the tutorial's network as a Model subclass.</summary>
+sealed class SubclassedCnn : Model
+{
+    readonly Conv2D _conv1 = new(32, 3, padding: "same", activation: "relu");
+    readonly MaxPooling2D _pool1 = new(2);
+    readonly Conv2D _conv2 = new(64, 3, padding: "same", activation: "relu");
+    readonly MaxPooling2D _pool2 = new(2);
+    readonly Flatten _flatten = new();
+    readonly Dense _dense1 = new(256, activation: "relu");
+    readonly Dense _dense2 = new(10, activation: "softmax");
+
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        var x = _pool1.Apply(_conv1.Apply(inputs));
+        x = _pool2.Apply(_conv2.Apply(x));
+        return _dense2.Apply(_dense1.Apply(_flatten.Apply(x)));
+    }
+}
