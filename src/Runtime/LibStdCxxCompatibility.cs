@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -12,68 +11,14 @@ namespace Pipeline.Runtime;
 /// The library was linked with GCC 13, whose &lt;iostream&gt; references one symbol versioned
 /// GLIBCXX_3.4.32. Nothing in it needs that symbol to exist, but the loader rejects the whole file
 /// when the version is absent. When, and only when, the process's libstdc++ lacks that version we
-/// write a private copy of the file with that one requirement marked weak and point TorchSharp's
-/// P/Invokes at it. The NuGet cache and the application folder are never written to.
+/// write a private copy of the file with that one requirement marked weak, which
+/// <see cref="TorchNativeLoader"/> loads. The NuGet cache and the application folder are never written to.
 /// </remarks>
 internal static class LibStdCxxCompatibility
 {
     internal const string RequiredVersion = "GLIBCXX_3.4.32";
     internal const string ProbeSymbol = "_ZSt21ios_base_library_initv";
-    internal const string LibraryFileName = "libLibTorchSharp.so";
-    const string LibraryName = "LibTorchSharp";
-
-    static readonly Lock Gate = new();
-    static IntPtr _handle;
-
-    /// <summary>Path of the patched copy in use by this process, or null when none was needed.</summary>
-    internal static string? PatchedPath { get; private set; }
-
-    /// <summary>Applies the fix to this process if the system needs it. Safe to call more than once.</summary>
-    internal static void Apply(Action<string> log)
-    {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
-        lock (Gate)
-        {
-            if (_handle != IntPtr.Zero) return;
-            if (SystemHasVersion(RequiredVersion) != false) return;
-            var original = FindOriginal();
-            if (original is null) return;
-
-            var patched = PreparePatchedCopy(original, CacheDirectory(), out bool written);
-            if (patched is null) return;
-
-            // libLibTorchSharp's RUNPATH is $ORIGIN, which now names the cache folder: load the
-            // libtorch libraries it needs from their real folder first, so the loader finds them
-            // already resident by soname.
-            var nativeDir = Path.GetDirectoryName(original)!;
-            foreach (var dependency in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so", "libtorch_cuda.so" })
-            {
-                var path = Path.Combine(nativeDir, dependency);
-                if (File.Exists(path)) NativeLibrary.TryLoad(path, out _);
-            }
-            _handle = NativeLibrary.Load(patched);
-            PatchedPath = patched;
-            Register(typeof(TorchSharp.torch).Assembly);
-            // Said once per machine, when the copy is made; later runs load it silently.
-            if (written)
-                log($"Pipeline: this system's libstdc++ lacks {RequiredVersion}; wrote a compatible copy of {LibraryFileName} to {patched} and use it from now on.");
-        }
-    }
-
-    static void Register(Assembly torchSharp)
-    {
-        try
-        {
-            NativeLibrary.SetDllImportResolver(torchSharp, (name, _, _) => name == LibraryName ? _handle : IntPtr.Zero);
-        }
-        catch (InvalidOperationException)
-        {
-            // Someone else owns TorchSharp's resolver; the load-context event still runs after
-            // default probing fails on the unpatched file.
-            System.Runtime.Loader.AssemblyLoadContext.Default.ResolvingUnmanagedDll +=
-                (assembly, name) => assembly == torchSharp && name == LibraryName ? _handle : IntPtr.Zero;
-        }
-    }
+    internal const string LibraryFileName = TorchNatives.LibTorchSharpFileName;
 
     /// <summary>
     /// True when the libstdc++ this process would load defines <paramref name="version"/>; false when it
@@ -90,23 +35,6 @@ internal static class LibStdCxxCompatibility
         {
             return null;
         }
-    }
-
-    /// <summary>Finds the <c>libLibTorchSharp.so</c> the runtime would load for this application.</summary>
-    internal static string? FindOriginal()
-    {
-        var dirs = new List<string>();
-        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirs)
-            dirs.AddRange(searchDirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        var torchSharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location);
-        if (!string.IsNullOrEmpty(torchSharpDir))
-        {
-            dirs.Add(torchSharpDir);
-            dirs.Add(Path.Combine(torchSharpDir, "runtimes", "linux-x64", "native"));
-            // Running straight from the NuGet cache (notebooks, scripts): lib/net8.0 -> runtimes.
-            dirs.Add(Path.GetFullPath(Path.Combine(torchSharpDir, "..", "..", "runtimes", "linux-x64", "native")));
-        }
-        return dirs.Select(d => Path.Combine(d, LibraryFileName)).FirstOrDefault(File.Exists);
     }
 
     /// <summary>

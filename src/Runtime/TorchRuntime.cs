@@ -26,8 +26,9 @@ public static class TorchRuntime
 
     /// <summary>
     /// Prepares libtorch for this process: on glibc, tunes malloc for training workloads (opt out with
-    /// <c>PIPELINE_MALLOC_TUNING=0</c>) and, where the system libstdc++ is older than TorchSharp needs,
-    /// loads a compatible private copy of TorchSharp's native library. Idempotent and thread-safe.
+    /// <c>PIPELINE_MALLOC_TUNING=0</c>); loads TorchSharp's native library from where the host resolved
+    /// it (a notebook's NuGet cache included) and, where the system libstdc++ is older than TorchSharp
+    /// needs, loads a compatible private copy of it instead. Idempotent and thread-safe.
     /// </summary>
     public static void Initialize()
     {
@@ -36,7 +37,7 @@ public static class TorchRuntime
             if (_initialized) return;
             _initialized = true;
             MallocTuning.Apply();
-            LibStdCxxCompatibility.Apply(Log);
+            TorchNativeLoader.Load(Log);
         }
     }
 
@@ -47,7 +48,7 @@ public static class TorchRuntime
     /// The private copy of <c>libLibTorchSharp.so</c> this process loaded instead of the packaged one, or
     /// null when the packaged one loads as it is.
     /// </summary>
-    public static string? CompatibleNativeLibraryPath => LibStdCxxCompatibility.PatchedPath;
+    public static string? CompatibleNativeLibraryPath => TorchNativeLoader.PatchedPath;
 
     /// <summary>
     /// The device models and tensors go to by default: CUDA when the application references a CUDA build of

@@ -3,12 +3,14 @@ using System.Text;
 
 namespace Packaging.Tests;
 
-/// <summary>Runs the dotnet CLI and returns its output, failing with the whole log on a non-zero exit.</summary>
+/// <summary>Runs the dotnet CLI (or an app) and returns its output, failing with the whole log on a non-zero exit.</summary>
 internal static class DotNet
 {
-    public static string Run(string workingDirectory, params string[] args)
+    public static string Run(string workingDirectory, params string[] args) => Exec("dotnet", workingDirectory, args);
+
+    public static string Exec(string program, string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
@@ -27,11 +29,11 @@ internal static class DotNet
         if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in 8 minutes:\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 8 minutes:\n{output}");
         }
         process.WaitForExit();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} exited with {process.ExitCode}:\n{output}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {process.ExitCode}:\n{output}");
         return output.ToString();
     }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 
 namespace Packaging.Tests;
 
-public class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
+[Collection(PackedFeedCollection.Name)]
+public class PackageTests(PackedFeed feed)
 {
     [Theory]
     [InlineData("Pipeline.Runtime")]
@@ -57,39 +57,5 @@ public class PackageTests(PackedFeed feed) : IClassFixture<PackedFeed>
         var dependencies = nuspec.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
         // Directly or through Pipeline, which every other library depends on.
         Assert.Contains(id == "Pipeline" ? "Pipeline.Runtime" : "Pipeline", dependencies);
-    }
-
-    [Fact]
-    public void A_separate_app_restores_the_packages_from_a_folder_feed_and_runs()
-    {
-        var app = Path.Combine(feed.Root, "app");
-        Directory.CreateDirectory(app);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "tests", "Packaging.Tests", "SmokeApp")))
-            File.Copy(file, Path.Combine(app, Path.GetFileName(file)));
-        // Adds our feed and keeps the machine's configured sources (no <clear/>).
-        File.WriteAllText(Path.Combine(app, "nuget.config"),
-            $"""<configuration><packageSources><add key="pipeline-local" value="{feed.Feed}" /></packageSources></configuration>""");
-
-        var output = DotNet.Run(app, "run", "-c", "Release", $"-p:PipelineVersion={feed.Version}");
-
-        Assert.Contains("torch sum: 15", output);
-        Assert.Matches("device: (CPU|CUDA)", output);
-        Assert.Contains("records label sum: 10", output);
-        Assert.Contains("plan: FromTensorSlices", output);
-        Assert.Contains("history epochs: 2, predictions: (64, 2)", output);
-        Assert.Contains("Smoke test passed", output);
-
-        // The consumer got hard links to the ~600 MB libtorch, not copies.
-        var libtorch = Directory.GetFiles(Path.Combine(app, "bin"), "libtorch_cpu.so", SearchOption.AllDirectories);
-        Assert.NotEmpty(libtorch);
-        Assert.All(libtorch, path => Assert.True(LinkCount(path) > 1, $"{path} is a copy, not a hard link."));
-    }
-
-    static int LinkCount(string path)
-    {
-        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%h", path]) { RedirectStandardOutput = true })!;
-        var text = stat.StandardOutput.ReadToEnd();
-        stat.WaitForExit();
-        return int.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

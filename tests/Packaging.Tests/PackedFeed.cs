@@ -29,3 +29,10 @@ public sealed class PackedFeed : IDisposable
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>One packed feed for every test class that needs it (packing takes a while).</summary>
+[CollectionDefinition(Name)]
+public sealed class PackedFeedCollection : ICollectionFixture<PackedFeed>
+{
+    public const string Name = "Packed feed";
+}

@@ -1,45 +1,14 @@
-// A consumer's first lines with the three packages. It touches TorchSharp before any Pipeline type on
-// purpose: the package's module initializer must already have made libtorch loadable.
-using Pipeline;
-using Pipeline.Models;
-using Pipeline.Models.Layers;
-using Pipeline.Records;
+// A consumer's first lines with the three libraries. Main touches only TorchSharp, and every Pipeline type
+// lives in other methods, so nothing of ours is loaded before the first tensor: the host's set-up (the
+// module initializer the package compiles into this app, or a notebook's extension script) must already
+// have made libtorch loadable. (System.IO is imported for notebooks, which run these files as cells.)
+using System.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
-using var t = arange(6, dtype: float32).reshape(2, 3);
-Console.WriteLine($"torch sum: {t.sum().item<float>()}");
-Console.WriteLine($"device: {Pipeline.Runtime.TorchRuntime.Device.type}");
-
-// Records: write two Examples, read them back through a Dataset, parse.
-var file = Path.Combine(Path.GetTempPath(), $"smoke-{Environment.ProcessId}.tfrecord");
-using (var writer = new TFRecordWriter(file))
-{
-    writer.Write(Example.FromFeatures(("label", Feature.Int64(3)), ("x", Feature.Float(0.5f, 1.5f))));
-    writer.Write(Example.FromFeatures(("label", Feature.Int64(7)), ("x", Feature.Float(2.5f, 3.5f))));
-}
-var spec = new Dictionary<string, FeatureSpec>
-{
-    ["label"] = new FixedLenFeature([], FeatureType.Int64),
-    ["x"] = new FixedLenFeature([2], FeatureType.Float32),
-};
-long labelSum = 0;
-foreach (var record in new TFRecordDataset(file))
-{
-    using var parsed = ExampleParser.ParseSingleExample(record, spec);
-    labelSum += parsed["label"].item<long>();
-}
-File.Delete(file);
-Console.WriteLine($"records label sum: {labelSum}");
-
-// Pipeline + Models: a tiny classifier fitted on a shuffled, batched dataset.
-using var x = rand(64, 4);
-using var y = (x.sum(1) > 2).to(int64);
-var dataset = Dataset.FromTensorSlices(x, y).Shuffle(bufferSize: 64, seed: 1).Batch(16);
-Console.WriteLine($"plan: {dataset}");
-var model = new Sequential([new Input([4]), new Dense(8, activation: "relu"), new Dense(2, activation: "softmax")]);
-model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
-var history = model.Fit(dataset, epochs: 2, verbose: 0);
-var predictions = model.Predict(x, verbose: 0);
-Console.WriteLine($"history epochs: {history["loss"].Count}, predictions: ({string.Join(", ", predictions.shape)})");
+using (var t = arange(6, dtype: float32).reshape(2, 3))
+    Console.WriteLine($"torch sum: {t.sum().item<float>()}");
+SmokeParts.Run();
+// TorchSharp copies ~500 MB of natives into a "cpu" folder next to itself when its own probing fails.
+Console.WriteLine($"consolidated natives: {Directory.Exists(Path.Combine(Path.GetDirectoryName(typeof(torch).Assembly.Location)!, "cpu"))}");
 Console.WriteLine("Smoke test passed");

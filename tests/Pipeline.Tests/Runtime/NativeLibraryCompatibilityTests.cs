@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Runtime;
 public class NativeLibraryCompatibilityTests
 {
     static string PackagedLibrary() =>
-        LibStdCxxCompatibility.FindOriginal() ?? throw new InvalidOperationException("libLibTorchSharp.so not found next to the test assembly.");
+        TorchNatives.FindLibTorchSharp() ?? throw new InvalidOperationException("libLibTorchSharp.so not found next to the test assembly.");
 
     [Fact]
     public void A_tensor_op_runs()
