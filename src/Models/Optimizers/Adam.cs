@@ -58,6 +58,9 @@ public sealed class Adam : Optimizer
             _epsilon = Constant(options.Epsilon);
         }
 
+        internal override IReadOnlyList<(int Weight, torch.Tensor State)> KerasSlots =>
+            [.. _m.SelectMany((m, i) => new[] { (i, m), (i, _v[i]) }), .. _vMax.Select((t, i) => (i, t))];
+
         protected override void Update(int index, torch.Tensor weight, torch.Tensor grad, long iteration)
         {
             var m = _m[index];

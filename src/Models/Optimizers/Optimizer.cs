@@ -70,6 +70,9 @@ public abstract class Optimizer
         ApplyGradients([.. pairs.Select(p => p.Gradient)], [.. pairs.Select(p => p.Variable)]);
     }
 
+    /// <summary>The current state holder and the variables it updates, or null before the first update (for saving).</summary>
+    internal (ParameterUpdater Updater, Variable[] Variables)? State => _updater is null ? null : (_updater, _variables);
+
     /// <summary>The updater for exactly <paramref name="variables"/>, created (fresh state) when the list changed.</summary>
     internal ParameterUpdater UpdaterFor(IReadOnlyList<Variable> variables, object? owner)
     {

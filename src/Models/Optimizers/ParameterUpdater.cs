@@ -21,6 +21,16 @@ internal abstract class ParameterUpdater : IDisposable
     /// <summary>Number of updates applied so far (Keras's <c>optimizer.iterations</c>).</summary>
     public long Iterations { get; private set; }
 
+    /// <summary>
+    /// The state tensors in the order Keras's optimizer lists its variables after <c>iterations</c> and
+    /// <c>learning_rate</c> (for Adam: momentum and velocity per weight, interleaved), each with the index of the weight
+    /// it belongs to; saving converts them to Keras's layout through that weight.
+    /// </summary>
+    internal virtual IReadOnlyList<(int Weight, Tensor State)> KerasSlots => [];
+
+    /// <summary>Sets the update count, as loading a saved optimizer does.</summary>
+    internal void RestoreIterations(long iterations) => Iterations = iterations;
+
     /// <summary>Applies one update from the gradients currently stored on the weights.</summary>
     public void Step()
     {

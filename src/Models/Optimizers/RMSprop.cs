@@ -47,6 +47,9 @@ public sealed class RMSprop : Optimizer
             _minusLearningRate = Constant(-options.LearningRate);
         }
 
+        internal override IReadOnlyList<(int Weight, torch.Tensor State)> KerasSlots =>
+            [.. _v.Select((t, i) => (i, t)), .. _momentumState.Select((t, i) => (i, t))];
+
         protected override void Update(int index, torch.Tensor weight, torch.Tensor grad, long iteration)
         {
             var v = _v[index];

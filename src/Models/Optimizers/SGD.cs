@@ -39,6 +39,8 @@ public sealed class SGD : Optimizer
             _minusLearningRate = Constant(-options.LearningRate);
         }
 
+        internal override IReadOnlyList<(int Weight, torch.Tensor State)> KerasSlots => [.. _velocity.Select((t, i) => (i, t))];
+
         protected override void Update(int index, torch.Tensor weight, torch.Tensor grad, long iteration)
         {
             if (_options.Momentum == 0)
