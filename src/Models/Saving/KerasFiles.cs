@@ -50,13 +50,14 @@ internal static class KerasFiles
         }
     }
 
-    public static void SaveWeights(Model model, string path)
+    public static void SaveWeights(Model model, string path, IReadOnlyDictionary<string, string>? rootAttributes = null)
     {
         var entries = WeightsBinding.Snapshot(model, includeOptimizer: true);
         try
         {
             var writer = new H5Writer();
             KerasWeightsFile.Write(writer, entries);
+            foreach (var (name, value) in rootAttributes ?? new Dictionary<string, string>()) writer.Attribute("", name, value);
             FilePublisher.Write(path, writer.WriteTo);
         }
         finally
@@ -111,6 +112,13 @@ internal static class KerasFiles
     }
 
     // ------------------------------------------------------------------ loading
+
+    /// <summary>A string attribute of an HDF5 file's root group, or null.</summary>
+    public static string? RootAttribute(string path, string name)
+    {
+        using var reader = H5Reader.Open(path);
+        return reader.StringAttribute(reader.Root, name, "/");
+    }
 
     public static void LoadWeights(Model model, string path, bool skipMismatch, bool byName)
     {

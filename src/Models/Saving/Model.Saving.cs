@@ -58,6 +58,12 @@ public partial class Model
         KerasFiles.LoadWeights(this, filepath, skipMismatch, byName);
     }
 
+    /// <summary>
+    /// Set by a callback during <c>OnTrainBegin</c> to make <c>Fit</c> start at this zero-based epoch (Keras's
+    /// <c>model._initial_epoch</c>, set by <c>BackupAndRestore</c>); <c>Fit</c> clears it.
+    /// </summary>
+    internal int? ResumeEpoch { get; set; }
+
     /// <summary>The compile configuration as Keras 3 writes it, or null when not compiled.</summary>
     internal JsonObject? CompileConfigJson() => ModelConfig.CompileConfig(_optimizer, _loss, _metricNames);
 }
