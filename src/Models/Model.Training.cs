@@ -34,7 +34,7 @@ public partial class Model
     {
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
         var hooks = CallbackList.Create(callbacks, this);
-        var optimizer = _optimizer!.UpdaterFor(TrainableWeights, this);
+        var optimizer = TrainingUpdater();
         bool regularized = HasRegularizers;
         var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
         var history = new History();

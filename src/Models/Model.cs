@@ -25,6 +25,8 @@ namespace Pipeline.Models;
 public partial class Model : Layer
 {
     Optimizer? _optimizer;
+    ParameterUpdater? _updater;
+    Variable[] _updaterWeights = [];
     Loss? _loss;
     string[] _metricNames = [];
     FunctionalGraph? _graph;
@@ -135,6 +137,22 @@ public partial class Model : Layer
         return base.CountParams();
     }
 
+    /// <summary>
+    /// The optimizer's updater over the trainable weights, made anew (fresh optimizer state) when they changed since
+    /// the last Fit, e.g. after freezing a layer and compiling again.
+    /// </summary>
+    private protected ParameterUpdater TrainingUpdater()
+    {
+        var trainable = TrainableWeights;
+        if (_updater is null || !trainable.SequenceEqual(_updaterWeights, ReferenceEqualityComparer.Instance))
+        {
+            _updater?.Dispose();
+            _updater = _optimizer!.Create([.. trainable.Select(v => v.Storage)]);
+            _updaterWeights = [.. trainable];
+        }
+        return _updater;
+    }
+
     /// <summary>The storage tensors of all weights, for callbacks that copy them.</summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> Parameters => Weights.Select(w => w.Storage);
 
@@ -243,8 +261,9 @@ public partial class Model : Layer
         foreach (var m in metrics ?? []) Metric.Validate(m);
         _loss = loss;
         _metricNames = [.. metrics ?? []];
-        if (_optimizer is not null && !ReferenceEquals(_optimizer, optimizer)) _optimizer.ReleaseState(this);
         _optimizer = optimizer;
+        _updater?.Dispose();
+        _updater = null;
     }
 
     /// <summary>The compiled optimizer (Keras's <c>model.optimizer</c>), or null before <see cref="Compile"/>.</summary>
@@ -406,7 +425,7 @@ public partial class Model : Layer
     /// <param name="disposing">True from Dispose().</param>
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _optimizer?.ReleaseState(this);
+        if (disposing) _updater?.Dispose();
         base.Dispose(disposing);
     }
 

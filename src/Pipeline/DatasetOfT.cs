@@ -15,13 +15,21 @@ namespace Pipeline;
 /// dataset back to its source: every step pulls from its input through <see cref="Read(IterationContext)"/>.
 /// Steps that work in the background (<c>Prefetch</c>, parallel <c>Map</c>, parallel <c>Interleave</c>) stop their
 /// threads when the enumerator is disposed, which <c>foreach</c> does even on <c>break</c> or exceptions.</para>
-/// <para><b>Ownership.</b> Every element a dataset yields belongs to the receiver, who disposes it (or moves it into a
-/// <c>torch.NewDisposeScope()</c>). A transformation disposes the input elements it consumes unless it passes them on
-/// (reference-equal) in its output, and disposes anything it buffered when an iteration ends early. Sources such as
+/// <para><b>Ownership</b> (one rule for every element structure). Every element a dataset yields belongs to the
+/// receiver, who disposes it (or moves it into a <c>torch.NewDisposeScope()</c>). A step that consumes an element
+/// passes each of its tensors on (reference-equal) in its output or disposes it, component by component: tuples,
+/// dictionaries and <see cref="IElementStructure"/> types such as parsed Examples are walked, so a container never takes
+/// the components you returned with it (<c>parsed.Map(p =&gt; (p["image"], p["label"]))</c> keeps the two tensors and
+/// frees the rest). Steps dispose anything they buffered when an iteration ends early. Sources such as
 /// <c>FromTensorSlices</c> do not own the tensors they were given; keep those alive while iterating. Elements arrive
 /// outside any dispose scope, even when the step that made them ran on the consumer's thread inside one; functions
 /// given to <c>Map</c>, <c>Filter</c> and <c>Batch</c> run in a scope of their own, so their temporaries are freed
 /// when they return.</para>
+/// <para><b>Element structures.</b> <c>Batch</c>, <c>PaddedBatch</c>, <c>Unbatch</c> and <c>Cache</c> treat an element
+/// as tf.data treats a nested structure: a tensor, a tuple of structures, a <c>Dictionary&lt;string, Tensor&gt;</c>, or a
+/// type implementing <see cref="IElementStructure{TSelf}"/> (parsed Examples are). Scalars batch into 1-D tensors
+/// (<c>Dataset&lt;long&gt;</c>, <c>Dataset&lt;(float, long)&gt;</c> as <c>FromTensorSlices(float[], long[])</c> yields,
+/// and <c>(Tensor, long)</c> pairs).</para>
 /// <para><b>Consuming.</b> <c>foreach</c>, LINQ, <c>WithCancellation(token)</c> for a cancellable iteration, and
 /// <c>await foreach</c> (or <see cref="AsAsyncEnumerable"/>). An exception in a user function surfaces on the
 /// consuming thread as a <see cref="DatasetException"/> naming the step and the element index.</para>

@@ -61,7 +61,7 @@ public class BadInputTests
         var o = Assert.Throws<ArgumentException>(() => model.Compile(optimizer: "adamm", loss: "sparse_categorical_crossentropy"));
         Assert.Equal("optimizer", o.ParamName);
         Assert.Contains("'adamm'", o.Message);
-        Assert.Contains("adam, sgd, rmsprop", o.Message);
+        Assert.Contains("adam, adamw, sgd, rmsprop", o.Message);
 
         var l = Assert.Throws<ArgumentException>(() => model.Compile(optimizer: "adam", loss: "sparse_crossentropy"));
         Assert.Equal("loss", l.ParamName);

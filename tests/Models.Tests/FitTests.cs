@@ -138,4 +138,18 @@ public class FitTests
         Assert.True(grads[4]!.allclose(reference[4], rtol: 1e-4, atol: 1e-6));
         Assert.True(grads[5]!.allclose(reference[5], rtol: 1e-4, atol: 1e-6));
     }
+
+    [Fact]
+    public void A_softmax_output_is_scored_from_its_logits_so_confident_mistakes_keep_their_size()
+    {
+        var inputs = new Input([1]);
+        var dense = new Dense(2, activation: "softmax");
+        using var model = new Model(inputs, dense.Apply(inputs));
+        dense.SetWeights([np.array(new float[] { 100, -100 }).reshape(1, 2), np.array(new float[] { 0, 0 })]);
+        model.Compile("sgd", "sparse_categorical_crossentropy");
+        using var x = ones(4, 1);
+        using var y = ones(4, dtype: ScalarType.Int64);
+        // The training step fuses the final softmax into the loss: log_softmax gives 200; log(clip(softmax)) would give 16.1.
+        Assert.Equal(200, model.Evaluate(x, y, verbose: 0)["loss"], 2);
+    }
 }

@@ -56,10 +56,15 @@ public class OptimizerTests
         collector.Start();
         try
         {
-            foreach (var optimizer in new Optimizer[] { new Adam(), new SGD(momentum: 0.9, nesterov: true), new RMSprop(momentum: 0.5) })
+            Optimizer[] optimizers =
+            [
+                new Adam(amsgrad: true, clipnorm: 1), new SGD(momentum: 0.9, nesterov: true, weightDecay: 0.01), new RMSprop(momentum: 0.5, centered: true),
+                new AdamW(globalClipnorm: 1), new Adagrad(clipvalue: 0.5), new Nadam(learningRate: new Pipeline.Models.Optimizers.Schedules.CosineDecay(0.001, 50)),
+            ];
+            foreach (var optimizer in optimizers)
             {
                 model.Compile(optimizer, "sparse_categorical_crossentropy", ["accuracy"]);
-                var history = model.Fit(x, y, batchSize: 4, epochs: 6, validationSplit: 0.25, verbose: 0);
+                var history = model.Fit(x, y, batchSize: 4, epochs: 3, validationSplit: 0.25, verbose: 0);
                 Assert.All(history["loss"], l => Assert.True(double.IsFinite(l)));
             }
         }

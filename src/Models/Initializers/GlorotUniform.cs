@@ -1,35 +1,11 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Pipeline.Models.Initializers;
 
-/// <summary>
-/// Draws from U(-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)) (Keras's <c>GlorotUniform</c>, the default
-/// kernel initializer of Dense and Conv2D).
-/// </summary>
-/// <param name="seed">Seeds a private generator; null draws from the global one (see <see cref="Utils.SetRandomSeed"/>).</param>
-public sealed class GlorotUniform(int? seed = null) : Initializer
+/// <summary>Uniform in [-l, l], l = √(6 / (fanIn + fanOut)): Keras's <c>glorot_uniform</c>: <c>VarianceScaling(scale: 1.0, mode: "fan_avg", distribution: "uniform")</c>.</summary>
+public sealed class GlorotUniform : VarianceScaling
 {
-    /// <summary>The seed, or null.</summary>
-    public int? Seed { get; } = seed;
-
-    /// <inheritdoc />
-    public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null)
-    {
-        var t = empty(shape, dtype, device);
-        Fill(t);
-        return t;
-    }
-
-    /// <inheritdoc />
-    public override void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        var (fanIn, fanOut) = ComputeFans(target.shape);
-        var limit = Math.Sqrt(6.0 / Math.Max(1.0, fanIn + fanOut));
-        using var generator = Seed is int s ? new Generator((ulong)s, target.device) : null;
-        using (no_grad()) target.uniform_(-limit, limit, generator);
-    }
+    /// <summary>Creates the initializer.</summary>
+    /// <param name="seed">Seed: the same values on every call when given.</param>
+    public GlorotUniform(int? seed = null) : base(1.0, "fan_avg", "uniform", seed) { }
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["seed"] = Seed };

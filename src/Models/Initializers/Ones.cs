@@ -1,17 +1,11 @@
-using static TorchSharp.torch;
-
 namespace Pipeline.Models.Initializers;
 
-/// <summary>All ones (Keras's <c>Ones</c>, e.g. BatchNormalization's gamma).</summary>
-public sealed class Ones : Initializer
+/// <summary>Keras's <c>Ones</c>: all ones (BatchNormalization's default gamma initializer).</summary>
+public sealed class Ones : Constant
 {
-    /// <inheritdoc />
-    public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) => ones(shape, dtype, device);
+    /// <summary>Creates the initializer.</summary>
+    public Ones() : base(1) { }
 
     /// <inheritdoc />
-    public override void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        using (no_grad()) target.fill_(Training.Scalars.One);
-    }
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
 }

@@ -1,17 +1,11 @@
-using static TorchSharp.torch;
-
 namespace Pipeline.Models.Initializers;
 
-/// <summary>All zeros (Keras's <c>Zeros</c>, the default bias initializer).</summary>
-public sealed class Zeros : Initializer
+/// <summary>Keras's <c>Zeros</c>: all zeros (the default bias initializer).</summary>
+public sealed class Zeros : Constant
 {
-    /// <inheritdoc />
-    public override Tensor Call(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null) => zeros(shape, dtype, device);
+    /// <summary>Creates the initializer.</summary>
+    public Zeros() : base(0) { }
 
     /// <inheritdoc />
-    public override void Fill(Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        using (no_grad()) target.zero_();
-    }
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
 }

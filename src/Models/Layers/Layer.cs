@@ -102,9 +102,14 @@ public abstract partial class Layer : Module
             throw new ArgumentException($"Layer \"{Name}\": weight \"{name}\" has a negative dimension in shape {Variable.ShapeText(storageShape)}.", nameof(storageShape));
         var device = TorchRuntime.Device;
         var raw = strides is null ? empty(storageShape, ScalarType.Float32, device) : empty_strided(storageShape, strides, ScalarType.Float32, device);
-        var keras = toKeras is null ? raw : raw.permute(toKeras);
-        initializer.Fill(keras);
-        if (!ReferenceEquals(keras, raw)) keras.Dispose();
+        using (no_grad())
+        {
+            // The initializer sees Keras's shape (its fans follow Keras's rule); its values land in our layout.
+            var keras = toKeras is null ? raw : raw.permute(toKeras);
+            using var value = initializer.Call(keras.shape, ScalarType.Float32, device);
+            keras.copy_(value);
+            if (!ReferenceEquals(keras, raw)) keras.Dispose();
+        }
         var variable = new Variable(raw, name, trainable && _trainable, toKeras, this);
         _weights.Add(variable);
         if (regularizer is not null) _regularizers.Add((variable, regularizer));

@@ -1,27 +1,71 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Losses;
 
-/// <summary>Cross-entropy between one-hot labels and predicted class scores (Keras's <c>CategoricalCrossentropy</c>).</summary>
+/// <summary>
+/// Cross-entropy between one-hot (or soft) labels and predicted class scores over the last axis (Keras's
+/// <c>CategoricalCrossentropy</c>). Labels must have the predictions' shape; integer class indices belong to
+/// <see cref="SparseCategoricalCrossentropy"/>.
+/// </summary>
 public sealed class CategoricalCrossentropy : Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs unnormalised scores rather than probabilities.</param>
-    public CategoricalCrossentropy(bool fromLogits = false) => FromLogits = fromLogits;
+    /// <param name="labelSmoothing">In [0, 1]: labels become <c>y · (1 − s) + s / classes</c>.</param>
+    /// <param name="reduction">See <see cref="Loss.Reduction"/>.</param>
+    /// <param name="name">Name in logs.</param>
+    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, string reduction = "sum_over_batch_size", string? name = "categorical_crossentropy")
+        : base(name, reduction)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "labelSmoothing must be in [0, 1].");
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+    }
 
     /// <summary>True when the model's outputs are logits.</summary>
     public bool FromLogits { get; }
 
+    /// <summary>The label-smoothing factor.</summary>
+    public double LabelSmoothing { get; }
+
     /// <inheritdoc />
-    public override string Name => "categorical_crossentropy";
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
+    {
+        ["from_logits"] = FromLogits,
+        ["label_smoothing"] = LabelSmoothing,
+    };
+
+    /// <inheritdoc />
+    public override Tensor PerSample(Tensor yTrue, Tensor yPred) => Compute(yTrue, yPred, FromLogits);
 
     internal override bool FusesSoftmax => !FromLogits;
 
-    internal override Tensor Compute(Tensor output, Tensor labels, bool outputIsLogits)
+    internal override Tensor PerSampleFromLogits(Tensor yTrue, Tensor logits) => Compute(yTrue, logits, fromLogits: true);
+
+    Tensor Compute(Tensor yTrue, Tensor yPred, bool fromLogits)
     {
-        var logProbabilities = FromLogits || outputIsLogits
-            ? output.log_softmax(-1)
-            : output.clamp(Training.Scalars.ProbabilityFloor, Training.Scalars.ProbabilityCeiling).log();
-        return -(labels.to_type(ScalarType.Float32) * logProbabilities).sum(-1).mean();
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (yPred.dim() == 0 || !yTrue.shape.SequenceEqual(yPred.shape))
+            throw new ArgumentException(
+                $"{Name}: labels (y_true) and predictions (y_pred) must have the same shape. Received: y_true.shape={Shape(yTrue)}, y_pred.shape={Shape(yPred)}." +
+                (yTrue.dim() == yPred.dim() - 1 || (yTrue.dim() == yPred.dim() && yTrue.shape[^1] == 1)
+                    ? " Labels look like integer class indices: use sparse_categorical_crossentropy, or one-hot encode them."
+                    : ""));
+        using var scope = NewDisposeScope();
+        var target = AsFloat(yTrue, yPred);
+        if (LabelSmoothing > 0)
+        {
+            using var keep = (1 - LabelSmoothing).ToScalar();
+            using var spread = (LabelSmoothing / yPred.shape[^1]).ToScalar();
+            target = target.mul(keep).add_(spread, Training.Scalars.One);
+        }
+        Tensor logProbabilities = fromLogits
+            ? yPred.log_softmax(-1)
+            // Keras renormalises probabilities over the last axis, then clips to [eps, 1 - eps] before the log.
+            : yPred.div(yPred.sum(-1, keepdim: true)).clamp(Training.Scalars.ProbabilityFloor, Training.Scalars.ProbabilityCeiling).log();
+        return target.mul(logProbabilities).sum(-1).neg().MoveToOuterDisposeScope();
     }
 }

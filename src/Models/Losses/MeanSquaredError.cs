@@ -2,12 +2,22 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models.Losses;
 
-/// <summary>Mean of squared differences between labels and predictions (Keras's <c>MeanSquaredError</c>).</summary>
+/// <summary>Mean of squared differences over the last axis (Keras's <c>MeanSquaredError</c>, "mse").</summary>
 public sealed class MeanSquaredError : Loss
 {
-    /// <inheritdoc />
-    public override string Name => "mean_squared_error";
+    /// <summary>Creates the loss.</summary>
+    /// <param name="reduction">See <see cref="Loss.Reduction"/>.</param>
+    /// <param name="name">Name in logs.</param>
+    public MeanSquaredError(string reduction = "sum_over_batch_size", string? name = "mean_squared_error") : base(name, reduction) { }
 
-    internal override Tensor Compute(Tensor output, Tensor labels, bool outputIsLogits) =>
-        nn.functional.mse_loss(output, labels.to_type(ScalarType.Float32).reshape(output.shape));
+    /// <inheritdoc />
+    public override Tensor PerSample(Tensor yTrue, Tensor yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        var (t, p) = SameShape(yTrue, yPred);
+        using var scope = NewDisposeScope();
+        var d = p.sub(t).square();
+        return (d.dim() == 0 ? d : d.mean([-1])).MoveToOuterDisposeScope();
+    }
 }

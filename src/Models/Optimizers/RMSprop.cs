@@ -1,20 +1,35 @@
+using Pipeline.Models.Optimizers.Schedules;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Optimizers;
 
-/// <summary>The RMSprop optimizer with Keras's defaults (learning rate 0.001, rho 0.9, epsilon 1e-7).</summary>
+/// <summary>
+/// Keras's <c>RMSprop</c> (learning rate 0.001, rho 0.9, epsilon 1e-7): <c>v = ρ v + (1 − ρ) g²</c>,
+/// <c>step = lr · g / √(v + ε)</c> (centered: <c>√(v − ḡ² + ε)</c> with <c>ḡ = ρ ḡ + (1 − ρ) g</c>); with momentum
+/// <c>mom = momentum · mom + step</c>, <c>w -= mom</c>, else <c>w -= step</c>. Note ε sits inside the root, as in Keras 3.
+/// </summary>
 public sealed class RMSprop : Optimizer
 {
     /// <summary>Creates an RMSprop optimizer.</summary>
-    /// <param name="learningRate">Step size.</param>
+    /// <param name="learningRate">Step size: a number or a <see cref="LearningRateSchedule"/>; 0.001 when null.</param>
     /// <param name="rho">Decay rate of the squared-gradient average.</param>
     /// <param name="momentum">Momentum factor.</param>
     /// <param name="epsilon">Numerical-stability constant.</param>
-    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0, double epsilon = 1e-7) : base(learningRate)
+    /// <param name="centered">Normalise by the gradient's estimated variance instead of its second moment.</param>
+    /// <param name="weightDecay">Decoupled weight decay factor, or null.</param>
+    /// <param name="clipnorm">Per-gradient L2-norm limit, or null.</param>
+    /// <param name="clipvalue">Per-element gradient limit, or null.</param>
+    /// <param name="globalClipnorm">Joint L2-norm limit over all gradients, or null.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public RMSprop(LearningRateSchedule? learningRate = null, double rho = 0.9, double momentum = 0, double epsilon = 1e-7, bool centered = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "rmsprop")
+        : base(learningRate, 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {
         Rho = rho;
         Momentum = momentum;
         Epsilon = epsilon;
+        Centered = centered;
     }
 
     /// <summary>Decay rate of the squared-gradient average.</summary>
@@ -26,43 +41,59 @@ public sealed class RMSprop : Optimizer
     /// <summary>Numerical-stability constant.</summary>
     public double Epsilon { get; }
 
-    internal override ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters) => new Updater(this, parameters);
+    /// <summary>Whether the centered variant is used.</summary>
+    public bool Centered { get; }
 
-    /// <summary>Keras's RMSprop: v = rho v + (1 - rho) g^2; step = lr g / (sqrt(v) + eps); with momentum, mom = momentum mom + step; w -= mom (or step).</summary>
-    sealed class Updater : ParameterUpdater
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
-        readonly RMSprop _options;
-        readonly torch.Tensor[] _v, _momentumState;
-        readonly Scalar _rho, _oneMinusRho, _epsilon, _momentum, _minusLearningRate;
+        ["rho"] = Rho,
+        ["momentum"] = Momentum,
+        ["epsilon"] = Epsilon,
+        ["centered"] = Centered,
+    };
 
-        public Updater(RMSprop options, IReadOnlyList<TorchSharp.Modules.Parameter> parameters) : base(parameters)
+    // Keras builds velocities, momentums and average gradients in separate calls.
+    private protected override IReadOnlyList<string[]> KerasSlotGroups => [.. SlotNames.Select(n => new[] { n })];
+
+    private protected override string[] SlotNames => (Momentum > 0, Centered) switch
+    {
+        (true, true) => ["velocity", "momentum", "average_gradient"],
+        (true, false) => ["velocity", "momentum"],
+        (false, true) => ["velocity", "average_gradient"],
+        _ => ["velocity"],
+    };
+
+    private protected override void UpdateStep(Tensor gradient, Tensor variable, Tensor[] slots, double learningRate, long localStep)
+    {
+        using var rho = Rho.ToScalar();
+        using var oneMinusRho = (1 - Rho).ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var lr = learningRate.ToScalar();
+        var v = slots[0];
+        v.mul_(rho).addcmul_(gradient, gradient, oneMinusRho);
+        Tensor denominator;
+        if (Centered)
         {
-            _options = options;
-            _v = [.. parameters.Select(State)];
-            _momentumState = options.Momentum > 0 ? [.. parameters.Select(State)] : [];
-            _rho = Constant(options.Rho);
-            _oneMinusRho = Constant(1 - options.Rho);
-            _epsilon = Constant(options.Epsilon);
-            _momentum = Constant(options.Momentum);
-            _minusLearningRate = Constant(-options.LearningRate);
+            var average = slots[^1];
+            average.mul_(rho).add_(gradient, oneMinusRho);
+            denominator = v.sub(average.square()).add_(epsilon, Training.Scalars.One).sqrt_();
         }
-
-        internal override IReadOnlyList<(int Weight, torch.Tensor State)> KerasSlots =>
-            [.. _v.Select((t, i) => (i, t)), .. _momentumState.Select((t, i) => (i, t))];
-
-        protected override void Update(int index, torch.Tensor weight, torch.Tensor grad, long iteration)
+        else
         {
-            var v = _v[index];
-            v.mul_(_rho).addcmul_(grad, grad, _oneMinusRho);
-            var denominator = v.sqrt().add_(_epsilon, Training.Scalars.One);
-            if (_options.Momentum == 0)
-            {
-                weight.addcdiv_(grad, denominator, _minusLearningRate);
-                return;
-            }
-            var momentum = _momentumState[index];
-            momentum.mul_(_momentum).addcdiv_(grad, denominator, _minusLearningRate);
-            weight.add_(momentum, Training.Scalars.One);
+            denominator = v.add(epsilon, Training.Scalars.One).sqrt_();
+        }
+        if (Momentum > 0)
+        {
+            using var momentum = Momentum.ToScalar();
+            var mom = slots[1];
+            mom.mul_(momentum).addcdiv_(gradient, denominator, lr);
+            variable.sub_(mom);
+        }
+        else
+        {
+            using var minusLr = (-learningRate).ToScalar();
+            variable.addcdiv_(gradient, denominator, minusLr);
         }
     }
 }

@@ -1,17 +1,30 @@
+using Pipeline.Models.Optimizers.Schedules;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Optimizers;
 
-/// <summary>Stochastic gradient descent with optional momentum, Keras's defaults (learning rate 0.01).</summary>
+/// <summary>
+/// Keras's <c>SGD</c> (learning rate 0.01): <c>w -= lr · g</c>; with momentum, <c>m = momentum · m − lr · g</c> and
+/// <c>w += m</c>, or with Nesterov <c>w += momentum · m − lr · g</c>.
+/// </summary>
 public sealed class SGD : Optimizer
 {
     /// <summary>Creates an SGD optimizer.</summary>
-    /// <param name="learningRate">Step size.</param>
-    /// <param name="momentum">Momentum factor, 0 for plain SGD.</param>
+    /// <param name="learningRate">Step size: a number or a <see cref="LearningRateSchedule"/>; 0.01 when null.</param>
+    /// <param name="momentum">Momentum factor in [0, 1], 0 for plain SGD.</param>
     /// <param name="nesterov">Whether to use Nesterov momentum.</param>
-    public SGD(double learningRate = 0.01, double momentum = 0, bool nesterov = false) : base(learningRate)
+    /// <param name="weightDecay">Decoupled weight decay factor, or null.</param>
+    /// <param name="clipnorm">Per-gradient L2-norm limit, or null.</param>
+    /// <param name="clipvalue">Per-element gradient limit, or null.</param>
+    /// <param name="globalClipnorm">Joint L2-norm limit over all gradients, or null.</param>
+    /// <param name="name">The optimizer's name.</param>
+    public SGD(LearningRateSchedule? learningRate = null, double momentum = 0, bool nesterov = false, double? weightDecay = null,
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "SGD")
+        : base(learningRate, 0.01, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {
-        if (momentum < 0) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "SGD: momentum must be >= 0.");
+        if (!(momentum >= 0 && momentum <= 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "`momentum` must be a float between [0, 1].");
         Momentum = momentum;
         Nesterov = nesterov;
     }
@@ -22,36 +35,24 @@ public sealed class SGD : Optimizer
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    internal override ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters) => new Updater(this, parameters);
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, object?> GetConfig() =>
+        new Dictionary<string, object?>(base.GetConfig()) { ["momentum"] = Momentum, ["nesterov"] = Nesterov };
 
-    /// <summary>Keras's SGD: velocity = momentum * velocity - lr * g; w += velocity (Nesterov: w += momentum * velocity - lr * g).</summary>
-    sealed class Updater : ParameterUpdater
+    private protected override string[] SlotNames => Momentum != 0 ? ["momentum"] : [];
+
+    private protected override void UpdateStep(Tensor gradient, Tensor variable, Tensor[] slots, double learningRate, long localStep)
     {
-        readonly SGD _options;
-        readonly torch.Tensor[] _velocity;
-        readonly Scalar _momentum, _minusLearningRate;
-
-        public Updater(SGD options, IReadOnlyList<TorchSharp.Modules.Parameter> parameters) : base(parameters)
+        using var minusLr = (-learningRate).ToScalar();
+        if (Momentum == 0)
         {
-            _options = options;
-            _velocity = options.Momentum > 0 ? [.. parameters.Select(State)] : [];
-            _momentum = Constant(options.Momentum);
-            _minusLearningRate = Constant(-options.LearningRate);
+            variable.add_(gradient, minusLr);
+            return;
         }
-
-        internal override IReadOnlyList<(int Weight, torch.Tensor State)> KerasSlots => [.. _velocity.Select((t, i) => (i, t))];
-
-        protected override void Update(int index, torch.Tensor weight, torch.Tensor grad, long iteration)
-        {
-            if (_options.Momentum == 0)
-            {
-                weight.add_(grad, _minusLearningRate);
-                return;
-            }
-            var velocity = _velocity[index];
-            velocity.mul_(_momentum).add_(grad, _minusLearningRate);
-            if (_options.Nesterov) weight.add_(velocity, _momentum).add_(grad, _minusLearningRate);
-            else weight.add_(velocity, Training.Scalars.One);
-        }
+        using var momentum = Momentum.ToScalar();
+        var m = slots[0];
+        m.mul_(momentum).add_(gradient, minusLr);
+        if (Nesterov) variable.add_(m, momentum).add_(gradient, minusLr);
+        else variable.add_(m, Training.Scalars.One);
     }
 }

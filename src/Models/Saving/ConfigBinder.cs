@@ -170,6 +170,11 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                     }
                     value = list;
                     return true;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.Number && target.IsClass
+                                      && target.GetMethod("op_Implicit", BindingFlags.Public | BindingFlags.Static, [typeof(double)]) is { } fromDouble:
+                    // A number where a class converts from one (learning_rate: 0.001 for a LearningRateSchedule).
+                    value = fromDouble.Invoke(null, [v.GetValue<double>()]);
+                    return true;
                 case JsonObject o when JsonConfig.String(o, "class_name") is not null && target.IsClass && target != typeof(object) && !typeof(IDictionary).IsAssignableFrom(target):
                     value = Deserialize(o, target, where);
                     return true;

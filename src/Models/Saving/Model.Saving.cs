@@ -64,6 +64,20 @@ public partial class Model
     /// </summary>
     internal int? ResumeEpoch { get; set; }
 
+    /// <summary>The optimizer's per-weight state in Keras's order, or null when it has none yet (never trained).</summary>
+    internal IReadOnlyList<(Variable Variable, TorchSharp.torch.Tensor Slot)>? OptimizerSlotsIfAny() =>
+        _updater is null || _optimizer is null ? null : OptimizerSlots(_updaterWeights);
+
+    /// <summary>The optimizer's per-weight state for the next Fit, created when missing (loading fills it in).</summary>
+    internal IReadOnlyList<(Variable Variable, TorchSharp.torch.Tensor Slot)> OptimizerSlotsForTraining()
+    {
+        TrainingUpdater();
+        return OptimizerSlots(_updaterWeights);
+    }
+
+    IReadOnlyList<(Variable, TorchSharp.torch.Tensor)> OptimizerSlots(Variable[] weights) =>
+        [.. _optimizer!.KerasOrderedSlots([.. weights.Select(v => (TorchSharp.torch.Tensor)v.Storage)]).Select(x => (weights[x.Variable], x.Slot))];
+
     /// <summary>The compile configuration as Keras 3 writes it, or null when not compiled.</summary>
     internal JsonObject? CompileConfigJson() => ModelConfig.CompileConfig(_optimizer, _loss, _metricNames);
 }

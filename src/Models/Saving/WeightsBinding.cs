@@ -22,7 +22,7 @@ internal static class WeightsBinding
         var result = new List<Saveable>();
         var visited = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
         AddLayer(model, "", result, visited);
-        if (includeOptimizer && OptimizerState.For(model) is { } optimizer) result.Add(optimizer);
+        if (includeOptimizer && OptimizerState.For(model, model.OptimizerSlotsIfAny()) is { } optimizer) result.Add(optimizer);
         return result;
     }
 
@@ -111,7 +111,7 @@ internal static class WeightsBinding
             if (problem is not null) problems.Add(problem);
         }
         var loadOptimizer = includeOptimizer && entries.TryGetValue("optimizer", out var optimizerEntry)
-            ? OptimizerState.Plan(model, optimizerEntry, fileName)
+            ? OptimizerState.Plan(model, optimizerEntry, fileName, model.OptimizerSlotsForTraining)
             : null;
         if (problems.Count > 0 && !skipMismatch)
             throw new KerasFileException(fileName,

@@ -14,11 +14,18 @@ static class Collation
         if (IsValueTuple(t)) return t.GetGenericArguments().All(Supports);
         if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>))
             return t.GetGenericArguments()[0] == typeof(string) && t.GetGenericArguments()[1] == typeof(Tensor);
-        return false;
+        return Structures.Is(t);
     }
 
     static bool IsValueTuple(Type t) =>
         t.IsValueType && t.IsGenericType && typeof(ITuple).IsAssignableFrom(t) && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Pads each tensor of <paramref name="items"/> to the longest in the batch along every axis (with
+    /// <paramref name="paddingValue"/>) and stacks them, component-wise; does not dispose them.
+    /// </summary>
+    internal static T CollatePadded<T>(IReadOnlyList<T> items, double paddingValue, string stage) =>
+        (T)CollateObject(typeof(T), items.Select(x => (object)x!).ToArray(), stage, null, paddingValue);
 
     /// <summary>Stacks <paramref name="items"/> along a new first axis; does not dispose them.</summary>
     internal static T Collate<T>(IReadOnlyList<T> items, string stage)
@@ -38,13 +45,17 @@ static class Collation
             try { return (T)(object)(first, Stack(b, stage, "1")); }
             catch { first.Dispose(); throw; }
         }
-        return (T)CollateObject(typeof(T), items.Select(x => (object)x!).ToArray(), stage, null);
+        return (T)CollateObject(typeof(T), items.Select(x => (object)x!).ToArray(), stage, null, null);
     }
 
-    static object CollateObject(Type type, object[] items, string stage, string? component)
+    static object CollateObject(Type type, object[] items, string stage, string? component, double? paddingValue)
     {
         if (type == typeof(Tensor))
-            return Stack(Array.ConvertAll(items, x => (Tensor)x), stage, component);
+        {
+            var tensors = Array.ConvertAll(items, x => (Tensor)x);
+            return paddingValue is { } pad ? PaddedBatching.Pad(tensors, null, pad, stage, component) : Stack(tensors, stage, component);
+        }
+        if (Structures.Is(type)) return Structures.Batch(type, items, paddingValue);
         if (IsValueTuple(type))
         {
             var arity = type.GetGenericArguments().Length;
@@ -55,7 +66,7 @@ static class Collation
                 {
                     var column = new object[items.Length];
                     for (var i = 0; i < items.Length; i++) column[i] = ((ITuple)items[i])[c]!;
-                    parts[c] = CollateObject(type.GetGenericArguments()[c], column, stage, component is null ? $"{c}" : $"{component}.{c}");
+                    parts[c] = CollateObject(type.GetGenericArguments()[c], column, stage, component is null ? $"{c}" : $"{component}.{c}", paddingValue);
                 }
             }
             catch
@@ -81,7 +92,7 @@ static class Collation
                             throw new InvalidOperationException($"{stage}: element {i} of the batch has no component '{key}' (element 0 has [{string.Join(", ", first.Keys)}]).");
                         column[i] = t;
                     }
-                    result[key] = Stack(column, stage, key);
+                    result[key] = paddingValue is { } pad ? PaddedBatching.Pad(column, null, pad, stage, key) : Stack(column, stage, key);
                 }
             }
             catch
@@ -92,11 +103,11 @@ static class Collation
             return result;
         }
         throw new NotSupportedException(
-            $"{stage}: elements of type {type.Name} cannot be stacked; Batch stacks Tensor, tuples of Tensor and Dictionary<string, Tensor>. " +
+            $"{stage}: elements of type {type.Name} cannot be stacked; Batch stacks Tensor, tuples of Tensor, Dictionary<string, Tensor> and IElementStructure<T> types. " +
             "Map the element to tensors first, or pass your own collation: Batch(batchSize, collate: items => ...).");
     }
 
-    static Tensor Stack(Tensor[] tensors, string stage, string? component)
+    internal static Tensor Stack(Tensor[] tensors, string stage, string? component)
     {
         // Stack first; only when libtorch refuses do we look for the element at fault (saves two native calls per element).
         try

@@ -4,11 +4,36 @@ using static TorchSharp.torch;
 
 namespace Pipeline;
 
-/// <summary>Binary form of elements for the file cache: tensors (dtype, shape, bytes), scalars, strings, byte arrays, tuples and named records.</summary>
-static class ElementCodec
+/// <summary>
+/// The binary form of elements in <c>Cache(filename)</c> files: tensors (dtype, shape, bytes), scalars, strings, byte
+/// arrays, tuples, <c>Dictionary&lt;string, Tensor&gt;</c> records and <see cref="IElementStructure{TSelf}"/> types.
+/// A structure of your own writes its components with it.
+/// </summary>
+public static class ElementCodec
 {
+    /// <summary>Writes <paramref name="value"/> (see the class summary for the types).</summary>
+    /// <typeparam name="T">The element type, as it will be read back.</typeparam>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="value">What to write; not disposed.</param>
+    public static void Write<T>(BinaryWriter writer, T value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        Write(writer, (object)value);
+    }
+
+    /// <summary>Reads a value written by <see cref="Write{T}(BinaryWriter, T)"/>; tensors come back on the CPU, owned by the caller.</summary>
+    /// <typeparam name="T">The type it was written as.</typeparam>
+    /// <param name="reader">Where to read.</param>
+    public static T Read<T>(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return (T)Read(reader, typeof(T));
+    }
+
     internal static bool Supports(Type t)
     {
+        if (Structures.Is(t)) return true;
         if (t == typeof(Tensor) || t == typeof(string) || t == typeof(byte[])) return true;
         if (t == typeof(long) || t == typeof(int) || t == typeof(float) || t == typeof(double) || t == typeof(bool)) return true;
         if (t == typeof(Dictionary<string, Tensor>)) return true;
@@ -45,6 +70,9 @@ static class ElementCodec
             case ITuple tuple:
                 for (var i = 0; i < tuple.Length; i++) Write(w, tuple[i]!);
                 break;
+            case IElementStructure structure:
+                structure.Write(w);
+                break;
             default:
                 throw new NotSupportedException($"Cannot write elements of type {value.GetType().Name} to a cache file.");
         }
@@ -69,6 +97,7 @@ static class ElementCodec
         if (type == typeof(bool)) return r.ReadBoolean();
         if (type == typeof(string)) return r.ReadString();
         if (type == typeof(byte[])) return r.ReadBytes(r.ReadInt32());
+        if (Structures.Is(type)) return Structures.Read(type, r);
         if (type == typeof(Dictionary<string, Tensor>))
         {
             var n = r.ReadInt32();

@@ -96,6 +96,14 @@ static class Elements
     {
         switch (value)
         {
+            case torch.Tensor t:
+                action(t);
+                break;
+            case IElementStructure structure:
+                // Component by component, so that a step keeps the parts passed on and frees only the rest.
+                foreach (var c in structure.Components)
+                    if (c is not null) Visit(c, action);
+                break;
             case IDisposable d:
                 action(d);
                 break;
@@ -139,7 +147,8 @@ static class Elements
         Dictionary<string, torch.Tensor> d => d.ToDictionary(kv => kv.Key, kv => kv.Value.alias()),
         ITuple tuple when value.GetType().IsValueType => Activator.CreateInstance(value.GetType(),
             Enumerable.Range(0, tuple.Length).Select(i => tuple[i] is { } item ? ShareObject(item) : null).ToArray())!,
-        IDisposable => throw new NotSupportedException($"Elements of type {value.GetType().Name} cannot be shared between owners (needed by Cache and overlapping Window); use Tensor, tuples or Dictionary<string, Tensor>."),
+        IElementStructure when Structures.Is(value.GetType()) => Structures.Share(value.GetType(), value),
+        IDisposable => throw new NotSupportedException($"Elements of type {value.GetType().Name} cannot be shared between owners (needed by Cache and overlapping Window); use Tensor, tuples, Dictionary<string, Tensor> or a type implementing IElementStructure<T>."),
         _ => value,
     };
 

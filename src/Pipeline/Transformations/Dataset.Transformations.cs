@@ -134,7 +134,10 @@ public static partial class Dataset
         return new OptionsDataset<T>(dataset, options);
     }
 
-    /// <summary><c>dataset.unbatch()</c>: splits each batch along its first axis (elements are views of the batch).</summary>
+    /// <summary>
+    /// <c>dataset.unbatch()</c>: splits each batch along its first axis (elements are views of the batch): tensors,
+    /// tuples, <c>Dictionary&lt;string, Tensor&gt;</c> records and <see cref="IElementStructure{TSelf}"/> types.
+    /// </summary>
     public static Dataset<T> Unbatch<T>(this Dataset<T> dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -159,9 +162,10 @@ public static partial class Dataset
     /// <summary>
     /// <c>dataset.padded_batch(batch_size, padded_shapes, padding_values)</c>: like Batch, but tensors of different
     /// shapes are padded with <paramref name="paddingValue"/> to the largest size in the batch along each axis (or to
-    /// <paramref name="paddedShape"/>, where -1 means "largest in the batch").
+    /// <paramref name="paddedShape"/>, where -1 means "largest in the batch"). Without a padded shape, the overload for
+    /// any element type applies.
     /// </summary>
-    public static Dataset<Tensor> PaddedBatch(this Dataset<Tensor> dataset, int batchSize, long[]? paddedShape = null, double paddingValue = 0, bool dropRemainder = false)
+    public static Dataset<Tensor> PaddedBatch(this Dataset<Tensor> dataset, int batchSize, long[]? paddedShape, double paddingValue = 0, bool dropRemainder = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchSize(batchSize);
@@ -174,20 +178,22 @@ public static partial class Dataset
             });
     }
 
-    /// <summary><c>padded_batch</c> for (features, labels) pairs: each component is padded separately.</summary>
-    public static Dataset<(Tensor, Tensor)> PaddedBatch(this Dataset<(Tensor, Tensor)> dataset, int batchSize, double paddingValue = 0, bool dropRemainder = false)
+    /// <summary>
+    /// <c>padded_batch</c> for any element <c>Batch</c> stacks (tuples, <c>Dictionary&lt;string, Tensor&gt;</c>, parsed
+    /// Examples and other <see cref="IElementStructure{TSelf}"/> types): each tensor component is padded separately to
+    /// the longest in the batch along every axis.
+    /// </summary>
+    public static Dataset<T> PaddedBatch<T>(this Dataset<T> dataset, int batchSize, double paddingValue = 0, bool dropRemainder = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchSize(batchSize);
+        if (!Collation.Supports(typeof(T)))
+            throw new NotSupportedException($"PaddedBatch: elements of type {typeof(T).Name} cannot be padded; PaddedBatch pads Tensor, tuples of Tensor, Dictionary<string, Tensor> and IElementStructure<T> types.");
         var stage = $"PaddedBatch({batchSize})";
-        return new BatchDataset<(Tensor, Tensor), (Tensor, Tensor)>(dataset, batchSize, dropRemainder, items =>
-        {
-            var a = PaddedBatching.Pad([.. items.Select(i => i.Item1)], null, paddingValue, stage, "0");
-            try { return (a, PaddedBatching.Pad([.. items.Select(i => i.Item2)], null, paddingValue, stage, "1")); }
-            catch { a.Dispose(); throw; }
-        }, builtInCollation: true, collateName: null, stepName: "PaddedBatch", sliceFusion: false, describe: s =>
-        {
-            if (paddingValue != 0) s.With("paddingValue", paddingValue);
-        });
+        return new BatchDataset<T, T>(dataset, batchSize, dropRemainder, items => Collation.CollatePadded(items, paddingValue, stage),
+            builtInCollation: true, collateName: null, stepName: "PaddedBatch", sliceFusion: false, describe: s =>
+            {
+                if (paddingValue != 0) s.With("paddingValue", paddingValue);
+            });
     }
 }

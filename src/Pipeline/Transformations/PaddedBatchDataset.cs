@@ -31,7 +31,9 @@ static class PaddedBatching
                 target[d] = paddedShape[d];
             }
         }
-        var result = torch.full([items.Count, .. target], paddingValue, dtype: items[0].dtype);
+        // Held for the whole native call: a temporary Scalar may be finalized while libtorch reads it (TorchSharp 0.107).
+        using var fill = paddingValue.ToScalar();
+        var result = torch.full([items.Count, .. target], fill, dtype: items[0].dtype);
         for (var i = 0; i < items.Count; i++)
         {
             using var row = result.select(0, i);

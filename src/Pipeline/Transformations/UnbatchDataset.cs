@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,37 +35,55 @@ sealed class UnbatchDataset<T>(Dataset<T> input) : UnaryDataset<T, T>(input)
         }
     }
 
-    static List<T> Split(T batch, string stage, long index)
+    static List<T> Split(T batch, string stage, long index) =>
+        batch is Tensor t ? [.. Rows(t, stage, index, null).Select(r => (T)(object)r)] : [.. SplitObject(typeof(T), batch!, stage, index, null).Select(x => (T)x)];
+
+    /// <summary>The rows of a batch of any supported structure; on error, disposes the rows made so far.</summary>
+    static object[] SplitObject(Type type, object batch, string stage, long index, string? component)
     {
-        switch (batch)
+        if (batch is Tensor tensor) return Rows(tensor, stage, index, component);
+        if (Structures.Is(type)) return Structures.Unbatch(type, batch);
+        if (batch is ITuple tuple && type.IsValueType && type.IsGenericType)
         {
-            case Tensor t:
-                return [.. Rows(t, stage, index, null).Select(r => (T)(object)r)];
-            case ValueTuple<Tensor, Tensor> pair:
-                {
-                    var a = Rows(pair.Item1, stage, index, "0");
-                    var b = Rows(pair.Item2, stage, index, "1");
-                    if (a.Length != b.Length)
-                    {
-                        foreach (var r in a.Concat(b)) r.Dispose();
-                        throw new InvalidOperationException($"{stage}: batch {index} has components of different lengths: component 0 has {a.Length} rows, component 1 has {b.Length}.");
-                    }
-                    return [.. a.Zip(b, (x, y) => (T)(object)(x, y))];
-                }
-            case Dictionary<string, Tensor> record:
-                {
-                    var columns = record.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, stage, index, kv.Key));
-                    var n = columns.Values.First().Length;
-                    if (columns.Any(c => c.Value.Length != n))
-                    {
-                        foreach (var r in columns.Values.SelectMany(c => c)) r.Dispose();
-                        throw new InvalidOperationException($"{stage}: batch {index} has components of different lengths: " + string.Join(", ", columns.Select(c => $"'{c.Key}' has {c.Value.Length}")) + ".");
-                    }
-                    return [.. Enumerable.Range(0, n).Select(i => (T)(object)columns.ToDictionary(c => c.Key, c => c.Value[i]))];
-                }
-            default:
-                throw new NotSupportedException($"{stage}: cannot split elements of type {typeof(T).Name}; Unbatch splits Tensor, (Tensor, Tensor) and Dictionary<string, Tensor> along their first axis.");
+            var columns = new List<object[]>(tuple.Length);
+            try
+            {
+                for (var c = 0; c < tuple.Length; c++)
+                    columns.Add(SplitObject(type.GetGenericArguments()[c], tuple[c]!, stage, index, component is null ? $"{c}" : $"{component}.{c}"));
+                CheckLengths(columns.Select((col, c) => (component is null ? $"{c}" : $"{component}.{c}", col.Length)), stage, index);
+            }
+            catch
+            {
+                foreach (var col in columns) foreach (var r in col) Elements.Visit(r, d => d.Dispose());
+                throw;
+            }
+            var n = columns.Count == 0 ? 0 : columns[0].Length;
+            return [.. Enumerable.Range(0, n).Select(i => Activator.CreateInstance(type, columns.Select(col => col[i]).ToArray())!)];
         }
+        if (batch is Dictionary<string, Tensor> record)
+        {
+            var columns = new Dictionary<string, Tensor[]>(record.Count);
+            try
+            {
+                foreach (var (key, value) in record) columns[key] = Rows(value, stage, index, key);
+                CheckLengths(columns.Select(c => ($"'{c.Key}'", c.Value.Length)), stage, index);
+            }
+            catch
+            {
+                foreach (var r in columns.Values.SelectMany(c => c)) r.Dispose();
+                throw;
+            }
+            var n = columns.Count == 0 ? 0 : columns.Values.First().Length;
+            return [.. Enumerable.Range(0, n).Select(i => (object)columns.ToDictionary(c => c.Key, c => c.Value[i]))];
+        }
+        throw new NotSupportedException($"{stage}: cannot split elements of type {type.Name}; Unbatch splits Tensor, tuples of Tensor, Dictionary<string, Tensor> and IElementStructure<T> types along their first axis.");
+    }
+
+    static void CheckLengths(IEnumerable<(string Name, int Length)> columns, string stage, long index)
+    {
+        var all = columns.ToList();
+        if (all.Any(c => c.Length != all[0].Length))
+            throw new InvalidOperationException($"{stage}: batch {index} has components of different lengths: " + string.Join(", ", all.Select(c => $"component {c.Name} has {c.Length} rows")) + ".");
     }
 
     static Tensor[] Rows(Tensor t, string stage, long index, string? component)

@@ -1,0 +1,19 @@
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Models;
+
+/// <summary>Keras's class-name to snake-case rule (GlorotUniform -> glorot_uniform), shared by the name registries (initializers, regularizers, losses, metrics, optimizers).</summary>
+internal static partial class Naming
+{
+    internal static string ToSnakeCase(string name)
+    {
+        var s = FirstCap().Replace(name, "$1_$2");
+        return LowerUpper().Replace(s, "$1_$2").ToLowerInvariant();
+    }
+
+    [GeneratedRegex("(.)([A-Z][a-z]+)")]
+    private static partial Regex FirstCap();
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex LowerUpper();
+}
