@@ -34,7 +34,8 @@ internal sealed class TensorBatches : IBatchSource
         {
             if (_shuffle)
             {
-                using var permutation = tensor(Utils.Permutation(_count));
+                // libtorch's generator: the one random source of the package, seeded by Utils.SetRandomSeed.
+                using var permutation = randperm(_count, ScalarType.Int64);
                 // Lives across steps, so it must not belong to the step's dispose scope.
                 using var start = _start.ToScalar();
                 order = (_start == 0 ? permutation.alias() : permutation.add(start, Scalars.One)).DetachFromDisposeScope();
