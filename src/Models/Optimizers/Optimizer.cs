@@ -116,6 +116,43 @@ public abstract class Optimizer
     /// <param name="name">The optimizer's name.</param>
     public static implicit operator Optimizer(string name) => Get(name);
 
+    /// <summary>
+    /// Applies one update (Keras's <c>optimizer.apply_gradients(zip(grads, vars))</c>). Gradients are in Keras's layout,
+    /// as <see cref="GradientTape.Gradient(Tensor, IReadOnlyList{Variable})"/> returns them; a null gradient (a variable the
+    /// loss does not depend on) leaves its variable unchanged.
+    /// </summary>
+    /// <param name="gradients">One gradient per variable, or null.</param>
+    /// <param name="variables">The variables to update.</param>
+    /// <exception cref="ArgumentException">The lists differ in length, a gradient's shape differs from its variable's, or every gradient is null.</exception>
+    public void ApplyGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(variables);
+        if (gradients.Count != variables.Count)
+            throw new ArgumentException(
+                $"ApplyGradients: got {gradients.Count} gradients for {variables.Count} variables; expected one gradient (or null) per variable.", nameof(gradients));
+        for (int i = 0; i < variables.Count; i++)
+            if (gradients[i] is Tensor g && !g.shape.SequenceEqual(variables[i].Shape))
+                throw new ArgumentException(
+                    $"ApplyGradients: the gradient for variable \"{variables[i].Path}\" has shape {Variable.ShapeText(g.shape)}; expected {Variable.ShapeText(variables[i].Shape)}.",
+                    nameof(gradients));
+        using var scope = NewDisposeScope();
+        // The library may store a weight in its own layout (a conv kernel as (out, in, kh, kw)): a view, no copy.
+        var storageGradients = new Tensor?[variables.Count];
+        for (int i = 0; i < variables.Count; i++)
+            if (gradients[i] is Tensor g) storageGradients[i] = variables[i].ToStorageLayout(g);
+        Apply(storageGradients, [.. variables.Select(v => (Tensor)v.Storage)]);
+    }
+
+    /// <summary>Applies one update from (gradient, variable) pairs (Keras's <c>apply_gradients(grads_and_vars)</c>).</summary>
+    /// <param name="gradientsAndVariables">Pairs of a Keras-layout gradient (or null) and its variable.</param>
+    public void ApplyGradients(IEnumerable<(Tensor? Gradient, Variable Variable)> gradientsAndVariables)
+    {
+        ArgumentNullException.ThrowIfNull(gradientsAndVariables);
+        var pairs = gradientsAndVariables.ToArray();
+        ApplyGradients([.. pairs.Select(p => p.Gradient)], [.. pairs.Select(p => p.Variable)]);
+    }
+
     /// <summary>An updater over a model's weights for the training loop (reads each weight's .grad).</summary>
     internal ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters) => new(this, parameters);
 
