@@ -7,68 +7,106 @@ using static TorchSharp.torch;
 namespace Pipeline.Models;
 
 // Fit / Evaluate / Predict over tf.data-style datasets.
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Trains on a dataset of (features, labels) batches (Keras's <c>model.fit(train_ds, validation_data=val_ds)</c>):
-    /// one epoch is one full iteration of <paramref name="dataset"/>; batching is the dataset's own. Every batch is
-    /// disposed after its step.
+    /// one epoch is one full iteration of <paramref name="dataset"/>, or <paramref name="stepsPerEpoch"/> batches;
+    /// batching is the dataset's own. Every batch is disposed after its step.
     /// </summary>
     /// <param name="dataset">Batches of channels-last features and labels, e.g. <c>Dataset.FromTensorSlices(x, y).Shuffle(1000).Batch(64)</c>.</param>
-    /// <param name="epochs">Passes over the dataset.</param>
+    /// <param name="epochs">The epoch to stop at: training runs epochs <paramref name="initialEpoch"/> to <paramref name="epochs"/> - 1.</param>
     /// <param name="validationData">Batches scored after each epoch, or null.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
     /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
+    /// <param name="stepsPerEpoch">Batches per epoch; required for an infinite dataset (<c>Repeat()</c>), whose iteration then continues across epochs.</param>
+    /// <param name="validationSteps">Batches of <paramref name="validationData"/> per validation; required when it is infinite.</param>
+    /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>
     /// <returns>Per-epoch loss and metrics, with <c>val_</c> entries when validating.</returns>
-    /// <exception cref="ArgumentException">A batch does not fit the model (its shape or labels), or the dataset is infinite or empty.</exception>
-    public History Fit(Dataset<(Tensor, Tensor)> dataset, int epochs = 1, Dataset<(Tensor, Tensor)>? validationData = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    /// <exception cref="ArgumentException">A batch does not fit the model (its shape or labels), the dataset is empty, or it is infinite without <paramref name="stepsPerEpoch"/>.</exception>
+    public History Fit(Dataset<(Tensor, Tensor)> dataset, int epochs = 1, Dataset<(Tensor, Tensor)>? validationData = null, int verbose = 1,
+        IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, epochs, verbose);
         if (_loss is null) throw NotCompiled(nameof(Fit));
-        return FitCore(new DatasetBatches(dataset), validationData is null ? null : new DatasetBatches(validationData), epochs, verbose, labelsChecked: false, callbacks);
+        using var train = new DatasetBatches(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
+        using var validation = validationData is null ? null
+            : new DatasetBatches(validationData, validationSteps, nameof(Fit), nameof(validationData), nameof(validationSteps));
+        return FitCore(train, validation, epochs, verbose, labelsChecked: false, callbacks, initialEpoch);
     }
 
     /// <summary>Scores the model on a dataset of (features, labels) batches.</summary>
     /// <param name="dataset">Batches of features and labels.</param>
     /// <param name="verbose">0 silent, 1 progress bar.</param>
     /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
+    /// <param name="steps">Batches to score; required for an infinite dataset.</param>
     /// <returns>"loss" and each compiled metric, averaged over all samples.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, 1, verbose);
-        return EvaluateCore(new DatasetBatches(dataset), verbose, labelsChecked: false, CallbackList.Create(callbacks, this));
+        if (_loss is null) throw NotCompiled(nameof(Evaluate));
+        using var source = new DatasetBatches(dataset, steps, nameof(Evaluate), nameof(dataset), nameof(steps));
+        return EvaluateCore(source, verbose, labelsChecked: false, CallbackList.Create(callbacks, this), nameof(dataset));
     }
 
     /// <summary>Runs the model over a dataset of feature batches and returns all outputs as one host array.</summary>
     /// <param name="dataset">Batches of channels-last features.</param>
     /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <param name="steps">Batches to run; required for an infinite dataset.</param>
     /// <returns>One output row per sample, in dataset order.</returns>
-    public NDArray Predict(Dataset<Tensor> dataset, int verbose = 1)
+    public NDArray Predict(Dataset<Tensor> dataset, int verbose = 1, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, 1, verbose);
-        long cardinality = dataset.Cardinality();
-        var bar = verbose > 0 ? NewProgressBar(cardinality >= 0 ? (int)cardinality : null, verbose) : null;
+        using var source = new DatasetBatches<Tensor>(dataset, steps, nameof(Predict), nameof(dataset), nameof(steps));
+        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
+        return CollectPredictions(Owned(source.GetEnumerator()), batch => batch, bar, source.Steps, checkArgument: nameof(dataset));
+
+        static IEnumerator<Tensor> Owned(IEnumerator<Tensor> batches)
+        {
+            using (batches)
+                while (batches.MoveNext()) yield return batches.Current;
+        }
+    }
+
+    /// <summary>
+    /// Runs inference batch by batch, each in its own dispose scope (only the host-side outputs survive a batch), and
+    /// concatenates the outputs. Every batch from <paramref name="batches"/> is disposed after use.
+    /// </summary>
+    NDArray CollectPredictions<T>(IEnumerator<T> batches, Func<T, Tensor> features, ProgressBar? bar, int? steps, string? checkArgument = null)
+    {
         var outputs = new List<Tensor>();
         try
         {
             int step = 0;
+            using (batches)
             using (no_grad())
-                foreach (var batch in dataset)
+                while (true)
                 {
-                    using (batch)
-                    using (var scope = NewDisposeScope())
+                    using var scope = NewDisposeScope();
+                    if (!batches.MoveNext()) break;
+                    var item = batches.Current;
+                    var batch = features(item);
+                    try
                     {
-                        CheckFeatures(batch, nameof(dataset));
-                        outputs.Add(Forward(PrepareInput(batch), training: false, stopBeforeSoftmax: false).cpu().MoveToOuterDisposeScope());
+                        if (checkArgument is not null) CheckFeatures(batch, checkArgument);
+                        outputs.Add(Forward(PrepareInput(batch), training: false).cpu().MoveToOuterDisposeScope());
                     }
-                    bar?.Update(++step, [], finalize: false);
+                    finally
+                    {
+                        if (item is IDisposable d) d.Dispose();
+                        else if (item is ValueTuple<Tensor, Tensor> pair) { pair.Item1.Dispose(); pair.Item2.Dispose(); }
+                    }
+                    step++;
+                    bar?.Update(step, [], finalize: step == steps);
                 }
-            if (outputs.Count == 0) throw new ArgumentException("The dataset is empty.", nameof(dataset));
-            bar?.Update(step, [], finalize: true);
-            using var all = cat(outputs, 0);
+            if (outputs.Count == 0)
+                throw new ArgumentException(
+                    $"Predict: the {checkArgument ?? "input"} produced no batch; expected at least one sample.", checkArgument ?? "x");
+            if (step != steps) bar?.Update(step, [], finalize: true);
+            using var all = outputs.Count == 1 ? outputs[0].contiguous() : cat(outputs, 0);
             return all.ToNDArray();
         }
         finally

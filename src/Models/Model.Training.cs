@@ -8,45 +8,34 @@ using static TorchSharp.torch;
 namespace Pipeline.Models;
 
 // The training engine behind Fit / Evaluate / Predict.
-public abstract partial class Model
+public partial class Model
 {
+    /// <summary>Runs the model on a channels-last batch: the functional graph, or a subclass's Call.</summary>
+    internal Tensor Forward(Tensor x, bool training) => Call(x, training);
+
     /// <summary>
-    /// Runs the layers on a channels-last batch. Spatial layers see (N, C, H, W): a permuted view that is
-    /// channels_last in memory (no copy), or a contiguous NCHW copy when that layout was chosen.
+    /// One forward pass and the loss. Softmax fusion lives here, not in layers: when the loss is a cross-entropy on
+    /// probabilities and the model's output is a softmax, the loss is computed from that softmax's logits.
     /// </summary>
-    internal Tensor Forward(Tensor x, bool training, bool stopBeforeSoftmax)
+    (Tensor Output, Tensor Loss) ForwardAndLoss(Pipeline.Models.Losses.Loss loss, Tensor input, Tensor labels, bool training, string labelArgument)
     {
-        var layers = Layers;
-        var h = x;
-        bool nchw = false;
-        for (int i = 0; i < layers.Count; i++)
+        Tensor output;
+        using (SoftmaxFusion.Record(loss.FusesSoftmax))
         {
-            var layer = layers[i];
-            if (layer.Spatial)
-            {
-                if (!nchw)
-                {
-                    h = h.permute(0, 3, 1, 2);
-                    if (!ChannelsLast) h = h.contiguous();
-                    nchw = true;
-                }
-            }
-            else if (nchw && !layer.LayoutAgnostic)
-            {
-                h = h.permute(0, 2, 3, 1);
-                nchw = false;
-            }
-            h = stopBeforeSoftmax && i == layers.Count - 1 ? layer.CallWithoutSoftmax(h, training) : layer.Call(h, training);
+            output = Forward(input, training);
+            var logits = loss.FusesSoftmax ? SoftmaxFusion.LogitsOf(output) : null;
+            CheckLossLabels(loss, output, labels, labelArgument);
+            var value = logits is not null ? loss.Compute(logits, labels, outputIsLogits: true) : loss.Compute(output, labels, outputIsLogits: false);
+            return (output, value);
         }
-        return nchw ? h.permute(0, 2, 3, 1) : h;
     }
 
-    History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked, IEnumerable<Callback>? callbacks)
+    History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked, IEnumerable<Callback>? callbacks, int initialEpoch = 0)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
         var hooks = CallbackList.Create(callbacks, this);
-        var optimizer = _updater ??= _optimizer!.Create([.. Parameters]);
-        bool fuse = loss.FusesSoftmax && Layers[^1].EndsWithSoftmax;
+        var optimizer = TrainingUpdater();
+        bool regularized = HasRegularizers;
         var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
         var history = new History();
         var writer = ProgressWriter ?? Console.Out;
@@ -54,7 +43,9 @@ public abstract partial class Model
         StopTraining = false;
         hooks.TrainBegin();
 
-        for (int epoch = 0; epoch < epochs; epoch++)
+        if (initialEpoch < 0 || initialEpoch >= epochs)
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"Fit: initialEpoch must be in [0, epochs) = [0, {epochs}).");
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             hooks.EpochBegin(epoch);
             if (verbose > 0) writer.WriteLine($"Epoch {epoch + 1}/{epochs}");
@@ -78,8 +69,8 @@ public abstract partial class Model
                         if (!labelsChecked) CheckBatch(xb, yb, "dataset");
                         var input = PrepareInput(xb);
                         var labels = yb.device == Device ? yb : yb.to(Device);
-                        var output = Forward(input, training: true, stopBeforeSoftmax: fuse);
-                        var value = loss.Compute(output, labels, fuse);
+                        var (output, value) = ForwardAndLoss(loss, input, labels, training: true, labelsChecked ? "y" : "dataset");
+                        if (regularized) value = value + stack(Losses).sum();
                         optimizer.ZeroGrad();
                         value.backward();
                         optimizer.Step();
@@ -110,7 +101,7 @@ public abstract partial class Model
 
             var logs = Logs(lossSum / seen, metrics, "");
             if (validation is not null)
-                logs.AddRange(EvaluateCore(validation, verbose: 0, labelsChecked, hooks).Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
+                logs.AddRange(EvaluateCore(validation, verbose: 0, labelsChecked, hooks, "validationData").Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
             bar?.Update(step, logs, finalize: true);
             history.Add(epoch, logs);
             lastLogs = ToDictionary(logs);
@@ -128,11 +119,10 @@ public abstract partial class Model
         return d;
     }
 
-    IReadOnlyDictionary<string, double> EvaluateCore(IBatchSource source, int verbose, bool labelsChecked, CallbackList hooks)
+    IReadOnlyDictionary<string, double> EvaluateCore(IBatchSource source, int verbose, bool labelsChecked, CallbackList hooks, string labelArgument)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Evaluate));
         hooks.TestBegin();
-        bool fuse = loss.FusesSoftmax && Layers[^1].EndsWithSoftmax;
         var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
         var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
         double lossSum = 0;
@@ -149,11 +139,11 @@ public abstract partial class Model
                 try
                 {
                     hooks.TestBatchBegin(step);
-                    if (!labelsChecked) CheckBatch(xb, yb, "validationData");
+                    if (!labelsChecked) CheckBatch(xb, yb, labelArgument);
                     var labels = yb.device == Device ? yb : yb.to(Device);
-                    var output = Forward(PrepareInput(xb), training: false, stopBeforeSoftmax: fuse);
+                    var (output, value) = ForwardAndLoss(loss, PrepareInput(xb), labels, training: false, labelArgument);
                     long n = xb.shape[0];
-                    lossSum += loss.Compute(output, labels, fuse).item<float>() * n;
+                    lossSum += value.item<float>() * n;
                     seen += n;
                     foreach (var m in metrics) m.Update(output, labels);
                 }
@@ -211,8 +201,8 @@ public abstract partial class Model
         if (x.dim() < 2)
             throw new ArgumentException($"{argument} must have a batch dimension followed by the sample shape; got shape ({string.Join(", ", x.shape)}).", argument);
         int[] sample = [.. x.shape.Skip(1).Select(d => (int)d)];
-        if (!Built) BuildCore(sample);
-        var expected = InputShape!;
+        if (!Built) BuildFromSample(sample);
+        var expected = InputShape ?? throw new InvalidOperationException($"Model \"{Name}\" has no layers to run.");
         if (!sample.SequenceEqual(expected))
             throw new ArgumentException(
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape={Layer.ShapeText(expected)}, " +
@@ -246,27 +236,49 @@ public abstract partial class Model
         CheckLabels(y, argument);
     }
 
-    /// <summary>Sparse labels must be class indices within the last layer's output size.</summary>
+    /// <summary>The layer that produces the (first) output, named in label errors.</summary>
+    string OutputLayerName => Graph is not null ? Graph.Outputs[0].Layer.Name : Name;
+
+    /// <summary>Sparse labels must be class indices within the output's size.</summary>
     void CheckLabels(Tensor y, string argument)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
         if (!loss.SparseLabels || y.numel() == 0) return;
-        var last = Layers[^1];
-        int classes = last.OutputShape![^1];
+        int classes = OutputShape![^1];
         if (y.dim() > 2 || (y.dim() == 2 && y.shape[1] != 1))
             throw new ArgumentException(
                 $"{argument}: {loss.Name} expects one integer class index per sample, shape (samples,) or (samples, 1); " +
                 $"got shape ({string.Join(", ", y.shape)}). For one-hot labels use categorical_crossentropy.", argument);
         using var scope = NewDisposeScope();
-        var min = y.min().to_type(ScalarType.Float64).item<double>();
-        var max = y.max().to_type(ScalarType.Float64).item<double>();
-        if (min < 0 || max >= classes || y.is_floating_point() && !y.eq(y.floor()).all().item<bool>())
-        {
-            var bad = min < 0 ? min : max;
-            throw new ArgumentException(
-                $"{argument}: received a label value of {bad} which is outside the valid range of [0, {classes}) " +
-                $"for the output of layer \"{last.Name}\" ({classes} units). Labels must be integer class indices.",
-                argument);
-        }
+        var flat = y.reshape(-1);
+        using var low = 0.ToScalar();
+        using var high = classes.ToScalar();
+        var bad = flat.lt(low).logical_or_(flat.ge(high));
+        if (flat.is_floating_point()) bad = bad.logical_or_(flat.ne(flat.floor())).logical_or_(flat.isnan());
+        if (!bad.any().item<bool>()) return;
+        long index = bad.nonzero()[0, 0].item<long>();
+        var value = flat[index].to_type(ScalarType.Float64).item<double>();
+        var text = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        bool whole = Math.Floor(value) == value;
+        throw new ArgumentException(
+            $"{argument}: received a label value of {text} (sample {index}) which is " +
+            (whole ? $"outside the valid range of [0, {classes})" : $"not an integer class index in the valid range of [0, {classes})") +
+            $" for the output of layer \"{OutputLayerName}\" ({classes} units). Labels must be integer class indices.",
+            argument);
+    }
+
+    /// <summary>Dense labels (one-hot, regression targets) must match the model's output, or a loss fails deep in libtorch.</summary>
+    static void CheckLossLabels(Pipeline.Models.Losses.Loss loss, Tensor output, Tensor labels, string argument)
+    {
+        if (loss.SparseLabels || labels.shape.SequenceEqual(output.shape)) return;
+        bool crossentropy = loss.Name.Contains("crossentropy", StringComparison.Ordinal);
+        if (!crossentropy && labels.numel() == output.numel() && labels.shape[0] == output.shape[0]) return;
+        bool looksSparse = output.dim() == 2 && output.shape[1] > 1 && (labels.dim() == 1 || labels.dim() == 2 && labels.shape[1] == 1);
+        throw new ArgumentException(
+            $"{argument}: {loss.Name} expects labels of the model output's shape ({string.Join(", ", output.shape)})" +
+            (crossentropy ? " (one row of class probabilities per sample, e.g. one-hot)" : "") +
+            $"; got labels of shape ({string.Join(", ", labels.shape)})." +
+            (looksSparse ? " These look like integer class indices: use sparse_categorical_crossentropy for those." : ""),
+            argument);
     }
 }

@@ -12,44 +12,110 @@ using static TorchSharp.torch;
 namespace Pipeline.Models;
 
 /// <summary>
-/// A Keras model: layers plus the training configuration set by <see cref="Compile"/>, trained with
-/// <c>Fit</c>, scored with <c>Evaluate</c>, applied with <c>Predict</c>. Tensors at the API are
-/// channels-last, (batch, height, width, channels), as in Keras.
+/// A Keras model: layers plus the training configuration set by <see cref="Compile"/>, trained with <c>Fit</c>,
+/// scored with <c>Evaluate</c>, applied with <c>Predict</c>. Tensors at the API are channels-last,
+/// (batch, height, width, channels), as in Keras. Three ways to make one, all trained the same way:
+/// <list type="bullet">
+/// <item>functional: <c>new Model(inputs, outputs)</c> over symbolic tensors from <see cref="Input"/>;</item>
+/// <item>subclassing: derive from <see cref="Model"/>, hold layers in fields, override <see cref="Layer.Call(Tensor, bool)"/>;</item>
+/// <item><see cref="Sequential"/>: a plain stack of layers.</item>
+/// </list>
+/// A model is a <see cref="Layer"/>, so models nest.
 /// </summary>
-public abstract partial class Model : IDisposable
+public partial class Model : Layer
 {
     Optimizer? _optimizer;
+    ParameterUpdater? _updater;
+    Variable[] _updaterWeights = [];
     Loss? _loss;
     string[] _metricNames = [];
-    ParameterUpdater? _updater;
-    bool _disposed;
+    FunctionalGraph? _graph;
+    bool _building;
 
-    private protected Model(string name)
+    /// <summary>Creates a functional model from one input to one output (Keras's <c>keras.Model(inputs, outputs)</c>).</summary>
+    /// <param name="inputs">The symbolic input, e.g. an <see cref="Input"/>.</param>
+    /// <param name="outputs">A symbolic tensor computed from <paramref name="inputs"/> by applying layers.</param>
+    /// <param name="name">The model's name ("model", as in Keras, when null).</param>
+    /// <exception cref="ArgumentException">The outputs do not depend on the inputs alone ("Graph disconnected"), or two layers share a name.</exception>
+    public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
+        : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], [outputs ?? throw new ArgumentNullException(nameof(outputs))], name) { }
+
+    /// <summary>Creates a functional model from several inputs to one output (e.g. <c>new Model(baseModel.Inputs, layer.Output)</c>).</summary>
+    /// <param name="inputs">The symbolic inputs.</param>
+    /// <param name="outputs">The symbolic output.</param>
+    /// <param name="name">The model's name ("model" when null).</param>
+    public Model(IReadOnlyList<KerasTensor> inputs, KerasTensor outputs, string? name = null)
+        : this(inputs, [outputs ?? throw new ArgumentNullException(nameof(outputs))], name) { }
+
+    /// <summary>Creates a functional model with several inputs and/or outputs.</summary>
+    /// <param name="inputs">The symbolic inputs, in the order <c>Predict</c> and <c>Call</c> take them.</param>
+    /// <param name="outputs">The symbolic outputs.</param>
+    /// <param name="name">The model's name ("model" when null).</param>
+    /// <exception cref="ArgumentException">The outputs do not depend on the inputs alone, or two layers share a name.</exception>
+    public Model(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs, string? name = null) : base(name)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A model name must not be empty.", nameof(name));
-        Name = name;
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        SetGraph(inputs, outputs);
     }
 
-    /// <summary>The model's name, shown by <see cref="Summary"/>.</summary>
-    public string Name { get; }
+    /// <summary>For subclassed models: hold layers in fields and override <see cref="Layer.Call(Tensor, bool)"/>.</summary>
+    /// <param name="name">The model's name (the class name in snake case when null).</param>
+    protected Model(string? name = null) : base(name) { }
 
-    /// <summary>The model's layers in order, the input declaration excluded (Keras's <c>model.layers</c>).</summary>
-    public abstract IReadOnlyList<Layer> Layers { get; }
+    private protected Model(string name, bool sequential) : base(name) { }
 
-    /// <summary>True once every layer knows its shapes and has weights.</summary>
-    public bool Built { get; private protected set; }
+    internal override string DefaultNamePrefix => GetType() == typeof(Model) ? "model" : base.DefaultNamePrefix;
 
-    /// <summary>The per-sample input shape (batch excluded), once known.</summary>
-    public abstract IReadOnlyList<int>? InputShape { get; }
+    /// <summary>The functional graph, or null for a subclassed model (or a Sequential model not built yet).</summary>
+    internal FunctionalGraph? Graph => _graph;
 
-    /// <summary>The per-sample output shape (batch excluded), once built.</summary>
-    public IReadOnlyList<int>? OutputShape => Built ? Layers[^1].OutputShape : null;
+    private protected void SetGraph(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs)
+    {
+        var graph = new FunctionalGraph(inputs, outputs, Name);
+        _graph = graph;
+        NameLayers(graph.Layers);
+        Built = true;
+        SetShapes([.. graph.Inputs.Select(t => t.Shape.ToArray())], [.. graph.Outputs.Select(t => t.Shape.ToArray())]);
+    }
 
-    /// <summary>The device holding the weights: <see cref="TorchRuntime.Device"/> when the model was created.</summary>
-    public Device Device { get; } = TorchRuntime.Device;
+    /// <summary>The symbolic inputs (Keras's <c>model.inputs</c>); empty for a subclassed model.</summary>
+    public IReadOnlyList<KerasTensor> Inputs => _graph?.Inputs ?? [];
 
-    /// <summary>Hidden 4-D layout (see <see cref="ConvLayout"/>); fixed when the weights are created.</summary>
-    internal bool ChannelsLast { get; set; } = ConvLayout.DefaultChannelsLast;
+    /// <summary>The symbolic outputs (Keras's <c>model.outputs</c>); empty for a subclassed model.</summary>
+    public IReadOnlyList<KerasTensor> Outputs => _graph?.Outputs ?? [];
+
+    /// <summary>
+    /// The model's layers (Keras's <c>model.layers</c>): for a functional model its input layers then every layer in
+    /// graph order; for a subclassed model the layers held in its fields.
+    /// </summary>
+    public override IReadOnlyList<Layer> Layers => _graph is not null ? _graph.Layers : base.Layers;
+
+    private protected override IEnumerable<Module> TrackedChildren() => _graph is not null ? _graph.Layers.Concat(base.TrackedChildren()).Distinct() : base.TrackedChildren();
+
+    /// <summary>The layer called <paramref name="name"/> (Keras's <c>get_layer(name)</c>).</summary>
+    /// <param name="name">A layer name, e.g. "block3_pool".</param>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names there are.</exception>
+    public Layer GetLayer(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Layers.FirstOrDefault(l => l.Name == name)
+            ?? throw new ArgumentException(
+                $"No such layer: {name}. Existing layers are: [{string.Join(", ", Layers.Select(l => $"'{l.Name}'"))}].", nameof(name));
+    }
+
+    /// <summary>The layer at <paramref name="index"/> in <see cref="Layers"/> (Keras's <c>get_layer(index=...)</c>).</summary>
+    /// <param name="index">Zero-based position.</param>
+    public Layer GetLayer(int index)
+    {
+        var layers = Layers;
+        if (index < 0 || index >= layers.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Was asked to retrieve layer at index {index} but model \"{Name}\" only has {layers.Count} layers.");
+        return layers[index];
+    }
+
+    /// <summary>The device holding the weights: <see cref="TorchRuntime.Device"/> when they were created.</summary>
+    public Device Device => Weights.Count > 0 ? Weights[0].Device : TorchRuntime.Device;
 
     /// <summary>Where Fit/Evaluate/Predict write progress; Console.Out by default.</summary>
     internal TextWriter? ProgressWriter { get; set; }
@@ -65,16 +131,119 @@ public abstract partial class Model : IDisposable
 
     /// <summary>The total number of weights (Keras's <c>count_params()</c>).</summary>
     /// <exception cref="InvalidOperationException">The model is not built yet.</exception>
-    public long CountParams()
+    public new long CountParams()
     {
         RequireBuilt(nameof(CountParams));
-        return Layers.Sum(l => l.CountParams());
+        return base.CountParams();
     }
 
-    internal IEnumerable<TorchSharp.Modules.Parameter> Parameters => Layers.SelectMany(l => l.Parameters);
+    /// <summary>
+    /// The optimizer's updater over the trainable weights, made anew (fresh optimizer state) when they changed since
+    /// the last Fit, e.g. after freezing a layer and compiling again.
+    /// </summary>
+    private protected ParameterUpdater TrainingUpdater()
+    {
+        var trainable = TrainableWeights;
+        if (_updater is null || !trainable.SequenceEqual(_updaterWeights, ReferenceEqualityComparer.Instance))
+        {
+            _updater?.Dispose();
+            _updater = _optimizer!.Create([.. trainable.Select(v => v.Storage)]);
+            _updaterWeights = [.. trainable];
+        }
+        return _updater;
+    }
 
-    /// <summary>Creates the weights for per-sample inputs of <paramref name="inputShape"/>.</summary>
-    private protected abstract void BuildCore(int[] inputShape);
+    /// <summary>The storage tensors of all weights, for callbacks that copy them.</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> Parameters => Weights.Select(w => w.Storage);
+
+    // ---------------------------------------------------------------- calling
+
+    /// <summary>Runs the functional graph (single input and output); subclassed models override this.</summary>
+    /// <param name="inputs">The input batch.</param>
+    /// <param name="training">True for training behaviour.</param>
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        if (_graph is null)
+            throw new NotImplementedException($"Model \"{Name}\" ({GetType().Name}) has no graph: a subclassed model must override Call(Tensor, bool).");
+        return SingleOutput(_graph.Run([inputs], training));
+    }
+
+    /// <summary>Runs the functional graph on several inputs.</summary>
+    /// <param name="inputs">One batch per model input.</param>
+    /// <param name="training">True for training behaviour.</param>
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_graph is null) return base.Call(inputs, training);
+        return SingleOutput(_graph.Run(CheckInputCount(inputs), training));
+    }
+
+    internal override IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool training) =>
+        _graph is not null ? _graph.Run(CheckInputCount(inputs), training) : base.Invoke(inputs, training);
+
+    internal override int[][] InferOutputShapes(IReadOnlyList<int[]> inputShapes)
+    {
+        if (_graph is null) return base.InferOutputShapes(inputShapes);
+        CheckInputCount(inputShapes);
+        for (int i = 0; i < inputShapes.Count; i++)
+            if (!inputShapes[i].SequenceEqual(_graph.Inputs[i].Shape))
+                throw new ArgumentException(
+                    $"Input {i} of layer \"{Name}\" is incompatible with the layer: expected shape={ShapeText(_graph.Inputs[i].Shape)}, found shape={ShapeText(inputShapes[i])}.");
+        return [.. _graph.Outputs.Select(t => t.Shape.ToArray())];
+    }
+
+    IReadOnlyList<T> CheckInputCount<T>(IReadOnlyList<T> inputs)
+    {
+        if (_graph is not null && inputs.Count != _graph.Inputs.Length)
+            throw new ArgumentException($"Model \"{Name}\" expects {_graph.Inputs.Length} input(s), but it received {inputs.Count} input tensors.", nameof(inputs));
+        return inputs;
+    }
+
+    Tensor SingleOutput(Tensor[] outputs) => outputs.Length == 1 ? outputs[0]
+        : throw new InvalidOperationException($"Model \"{Name}\" has {outputs.Length} outputs; use ApplyMany to get all of them.");
+
+    /// <summary>
+    /// Builds a subclassed model for inputs of <paramref name="inputShape"/> (Keras's <c>model.build</c>): runs it once on a
+    /// zero sample so every layer creates its weights. Functional and Sequential models with an input are built already.
+    /// </summary>
+    /// <param name="inputShape">The shape of one input sample.</param>
+    public override void Build(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (_building || Built) return;
+        _building = true;
+        try
+        {
+            BuildFromSample(inputShape);
+        }
+        finally
+        {
+            _building = false;
+        }
+    }
+
+    /// <summary>Builds the model for samples of <paramref name="sampleShape"/>; Sequential builds its graph here.</summary>
+    private protected virtual void BuildFromSample(int[] sampleShape)
+    {
+        EnsureBuilt([sampleShape]);
+        NameLayers(SelfAndDescendants().Skip(1));
+    }
+
+    /// <summary>Names unnamed layers like Keras, unique within this model: conv2d, conv2d_1, ...; inputs input_1, input_2.</summary>
+    private protected void NameLayers(IEnumerable<Layer> layers)
+    {
+        var all = layers.ToList();
+        var used = new HashSet<string>(all.Where(l => l.HasExplicitName).Select(l => l.Name), StringComparer.Ordinal);
+        foreach (var layer in all)
+        {
+            if (layer.HasExplicitName) continue;
+            var prefix = layer.DefaultNamePrefix;
+            string name = layer is Input ? $"{prefix}_1" : prefix;
+            for (int i = layer is Input ? 2 : 1; used.Contains(name); i++) name = $"{prefix}_{i}";
+            layer.AssignName(name);
+            used.Add(name);
+        }
+    }
 
     /// <summary>
     /// Configures training (Keras's <c>model.compile</c>). Names convert implicitly:
@@ -90,12 +259,18 @@ public abstract partial class Model : IDisposable
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
         foreach (var m in metrics ?? []) Metric.Validate(m);
-        _optimizer = optimizer;
         _loss = loss;
         _metricNames = [.. metrics ?? []];
+        _optimizer = optimizer;
         _updater?.Dispose();
         _updater = null;
     }
+
+    /// <summary>The compiled optimizer (Keras's <c>model.optimizer</c>), or null before <see cref="Compile"/>.</summary>
+    public Optimizer? Optimizer => _optimizer;
+
+    /// <summary>The compiled loss (Keras's <c>model.loss</c>), or null before <see cref="Compile"/>.</summary>
+    public Loss? Loss => _loss;
 
     /// <summary>
     /// Trains on in-memory tensors (Keras's <c>model.fit(x, y, ...)</c>). <paramref name="x"/> is (samples, ...) in the
@@ -187,7 +362,7 @@ public abstract partial class Model : IDisposable
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchArguments(batchSize, 1, verbose);
         var (samples, _) = CheckArrays(x, y);
-        return EvaluateCore(new TensorBatches(x, y, 0, samples, batchSize, shuffle: false), verbose, labelsChecked: true, CallbackList.Create(callbacks, this));
+        return EvaluateCore(new TensorBatches(x, y, 0, samples, batchSize, shuffle: false), verbose, labelsChecked: true, CallbackList.Create(callbacks, this), "y");
     }
 
     /// <summary>Scores the model on NumSharp arrays; see the tensor overload.</summary>
@@ -216,23 +391,12 @@ public abstract partial class Model : IDisposable
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchArguments(batchSize, 1, verbose);
         long samples = CheckFeatures(x, nameof(x));
-        using var scope = NewDisposeScope();
+        if (samples == 0)
+            throw new ArgumentException(
+                $"Predict: x holds 0 samples (shape ({string.Join(", ", x.shape)})); expected at least one sample along the first axis.", nameof(x));
         var source = new TensorBatches(x, null, 0, samples, batchSize, shuffle: false);
-        var outputs = new List<Tensor>();
         var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
-        int step = 0;
-        using (no_grad())
-        {
-            using var batches = source.GetEnumerator();
-            while (batches.MoveNext())
-            {
-                var (xb, _) = batches.Current;
-                outputs.Add(Forward(PrepareInput(xb), training: false, stopBeforeSoftmax: false).cpu());
-                bar?.Update(++step, [], finalize: step == source.Steps);
-            }
-        }
-        using var all = outputs.Count == 1 ? outputs[0].contiguous() : cat(outputs, 0);
-        return all.ToNDArray();
+        return CollectPredictions(source.GetEnumerator(), batch => batch.X, bar, source.Steps);
     }
 
     /// <summary>Runs the model on a NumSharp array; see the tensor overload.</summary>
@@ -257,21 +421,22 @@ public abstract partial class Model : IDisposable
         foreach (var line in SummaryTable.Lines(this)) print(line);
     }
 
-    /// <summary>Frees the weights and optimizer state (native memory) now rather than at finalization.</summary>
-    public void Dispose()
+    /// <summary>Frees the weights, those of every layer in the model, and the optimizer's state.</summary>
+    /// <param name="disposing">True from Dispose().</param>
+    protected override void Dispose(bool disposing)
     {
-        if (_disposed) return;
-        _disposed = true;
-        _updater?.Dispose();
-        foreach (var p in Parameters) p.Dispose();
-        GC.SuppressFinalize(this);
+        if (disposing) _updater?.Dispose();
+        base.Dispose(disposing);
     }
 
     private protected void RequireBuilt(string operation)
     {
-        if (!Built)
+        if (Built) return;
+        if (this is Sequential)
             throw new InvalidOperationException(
                 $"{operation}: this model has not yet been built. Build the model first by starting it with an Input layer " +
                 "(e.g. new Input([32, 32, 3])) or by calling Fit on a batch of data.");
+        throw new InvalidOperationException(
+            $"{operation}: this model has not yet been built. Build the model first by calling Build(inputShape) or by calling the model on a batch of data (Fit, Predict or Apply).");
     }
 }

@@ -3,8 +3,9 @@ using Pipeline.Models.Layers;
 namespace Pipeline.Models;
 
 /// <summary>
-/// A plain stack of layers (Keras's <c>keras.Sequential</c>). Start it with an <see cref="Input"/> to build it
-/// at once; otherwise it builds on the first <c>Fit</c>/<c>Predict</c> from the data's shape.
+/// A plain stack of layers (Keras's <c>keras.Sequential</c>), run by the same graph machinery as functional models.
+/// Start it with an <see cref="Input"/> to build it at once; otherwise it builds on the first <c>Fit</c>/<c>Predict</c>
+/// from the data's shape.
 /// </summary>
 /// <example>
 /// <code>
@@ -20,22 +21,20 @@ namespace Pipeline.Models;
 public sealed class Sequential : Model
 {
     readonly List<Layer> _layers = [];
-    int[]? _inputShape;
     Input? _input;
 
     /// <summary>Creates a model from <paramref name="layers"/>, in order.</summary>
     /// <param name="layers">The layers; an <see cref="Input"/> may come first.</param>
     /// <param name="name">The model's name ("sequential" as in Keras).</param>
-    public Sequential(IEnumerable<Layer>? layers = null, string name = "sequential") : base(name)
+    public Sequential(IEnumerable<Layer>? layers = null, string name = "sequential") : base(name, sequential: true)
     {
         foreach (var layer in layers ?? []) Add(layer);
     }
 
-    /// <inheritdoc />
+    /// <summary>The layers in order, the input declaration excluded (Keras's <c>model.layers</c>).</summary>
     public override IReadOnlyList<Layer> Layers => _layers;
 
-    /// <inheritdoc />
-    public override IReadOnlyList<int>? InputShape => _inputShape;
+    private protected override IEnumerable<Module> TrackedChildren() => _input is null ? _layers : [_input, .. _layers];
 
     /// <summary>Appends <paramref name="layer"/>; builds it at once when the input shape is known.</summary>
     /// <param name="layer">A layer not yet used in any model.</param>
@@ -48,7 +47,6 @@ public sealed class Sequential : Model
             if (_input is not null || _layers.Count > 0)
                 throw new ArgumentException($"An Input layer must be the first layer of model \"{Name}\" and appear once.", nameof(layer));
             _input = input;
-            _inputShape = [.. input.Shape];
             return;
         }
         if (layer.Built || _layers.Contains(layer))
@@ -68,28 +66,22 @@ public sealed class Sequential : Model
         }
         if (Built)
         {
-            var context = new BuildContext(Device, ChannelsLast);
-            layer.Build([.. _layers[^1].OutputShape!], context);
-        }
-        _layers.Add(layer);
-        if (!Built && _inputShape is not null) BuildCore(_inputShape);
-    }
-
-    private protected override void BuildCore(int[] inputShape)
-    {
-        if (_layers.Count == 0)
-        {
-            _inputShape ??= inputShape;
+            var output = layer.Apply(Outputs[0]);
+            _layers.Add(layer);
+            SetGraph(Inputs, [output]);
             return;
         }
-        var context = new BuildContext(Device, ChannelsLast);
-        var shape = inputShape;
-        foreach (var layer in _layers)
-        {
-            if (!layer.Built) layer.Build(shape, context);
-            shape = [.. layer.OutputShape!];
-        }
-        _inputShape = inputShape;
-        Built = true;
+        _layers.Add(layer);
+        if (_input is not null) BuildFromSample([.. _input.Shape]);
+    }
+
+    private protected override void BuildFromSample(int[] sampleShape)
+    {
+        if (Built) return;
+        if (_layers.Count == 0) return;
+        _input ??= new Input(sampleShape);
+        KerasTensor x = _input;
+        foreach (var layer in _layers) x = layer.Apply(x);
+        SetGraph([_input], [x]);
     }
 }

@@ -90,40 +90,66 @@ public class FitTests
         Assert.Equal(195, model.CountParams());
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Channels_last_and_nchw_layouts_compute_the_same_outputs_and_gradients(bool firstChannelsLast)
+    [Fact]
+    public void Forward_and_gradients_match_plain_nchw_torch_ops_with_the_same_weights()
     {
         var (x, y) = TinyData.Blocks(12, seed: 8);
         manual_seed(9);
-        using var a = InLayout(firstChannelsLast);
-        using var b = InLayout(!firstChannelsLast);
-        using (no_grad())
-            foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters)) pb.copy_(pa);
+        using var model = new Sequential(
+        [
+            new Input([8, 8, 1]),
+            new Conv2D(4, 3, padding: "same", activation: "relu"),
+            new MaxPooling2D(2),
+            new Conv2D(2, (2, 3), (1, 2), padding: "same"),
+            new Flatten(),
+            new Dense(3, activation: "softmax"),
+        ]);
+        var conv1 = (Conv2D)model.Layers[0];
+        var conv2 = (Conv2D)model.Layers[2];
+        var dense = (Dense)model.Layers[4];
 
-        using var outA = a.Forward(x, training: false, stopBeforeSoftmax: false);
-        using var outB = b.Forward(x, training: false, stopBeforeSoftmax: false);
-        Assert.True(outA.allclose(outB, rtol: 1e-4, atol: 1e-6));
+        // The reference: contiguous NCHW tensors and torch-layout kernels, as TorchSharp's own examples write it.
+        Tensor Leaf(Tensor t) => t.detach().contiguous().requires_grad_(true);
+        var k1 = Leaf(conv1.Kernel!.Value.permute(3, 2, 0, 1));
+        var b1 = Leaf(conv1.Bias!.Value);
+        var k2 = Leaf(conv2.Kernel!.Value.permute(3, 2, 0, 1));
+        var b2 = Leaf(conv2.Bias!.Value);
+        var w = Leaf(dense.Kernel!.Value);
+        var b = Leaf(dense.Bias!.Value);
+        var h = nn.functional.relu(nn.functional.conv2d(x.permute(0, 3, 1, 2).contiguous(), k1, b1, padding: [1, 1]));
+        h = nn.functional.max_pool2d(h, [2, 2], [2, 2]);
+        // TensorFlow's "same" for a 2x3 kernel, strides (1, 2) on 4x4: one extra row below, one extra column right.
+        h = nn.functional.conv2d(nn.functional.pad(h, [0, 1, 0, 1]), k2, b2, strides: [1, 2]);
+        h = h.permute(0, 2, 3, 1).reshape(12, -1);   // Keras flattens channels-last
+        var expected = nn.functional.softmax(h.matmul(w).add(b), 1);
 
-        foreach (var m in new[] { a, b })
-        {
-            using var loss = nn.functional.cross_entropy(m.Forward(x, training: true, stopBeforeSoftmax: true), y);
-            loss.backward();
-        }
-        foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters))
-            Assert.True(pa.grad!.allclose(pb.grad!, rtol: 1e-4, atol: 1e-6));
+        using var tape = new GradientTape();
+        var actual = model.Apply(x, training: true);
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-6));
+
+        var lossActual = nn.functional.nll_loss(actual.log(), y);
+        var lossExpected = nn.functional.nll_loss(expected.log(), y);
+        var grads = tape.Gradient(lossActual, [conv1.Kernel, conv1.Bias, conv2.Kernel, conv2.Bias, dense.Kernel, dense.Bias]);
+        var reference = autograd.grad([lossExpected], [k1, b1, k2, b2, w, b]);
+        Assert.True(grads[0]!.allclose(reference[0].permute(2, 3, 1, 0), rtol: 1e-4, atol: 1e-6));
+        Assert.True(grads[1]!.allclose(reference[1], rtol: 1e-4, atol: 1e-6));
+        Assert.True(grads[2]!.allclose(reference[2].permute(2, 3, 1, 0), rtol: 1e-4, atol: 1e-6));
+        Assert.True(grads[3]!.allclose(reference[3], rtol: 1e-4, atol: 1e-6));
+        Assert.True(grads[4]!.allclose(reference[4], rtol: 1e-4, atol: 1e-6));
+        Assert.True(grads[5]!.allclose(reference[5], rtol: 1e-4, atol: 1e-6));
     }
 
-    static Sequential InLayout(bool channelsLast)
+    [Fact]
+    public void A_softmax_output_is_scored_from_its_logits_so_confident_mistakes_keep_their_size()
     {
-        var model = new Sequential { ChannelsLast = channelsLast };
-        model.Add(new Input([8, 8, 1]));
-        model.Add(new Conv2D(4, 3, padding: "same", activation: "relu"));
-        model.Add(new MaxPooling2D(2));
-        model.Add(new Conv2D(2, (2, 3), (1, 2), padding: "same"));
-        model.Add(new Flatten());
-        model.Add(new Dense(3, activation: "softmax"));
-        return model;
+        var inputs = new Input([1]);
+        var dense = new Dense(2, activation: "softmax");
+        using var model = new Model(inputs, dense.Apply(inputs));
+        dense.SetWeights([np.array(new float[] { 100, -100 }).reshape(1, 2), np.array(new float[] { 0, 0 })]);
+        model.Compile("sgd", "sparse_categorical_crossentropy");
+        using var x = ones(4, 1);
+        using var y = ones(4, dtype: ScalarType.Int64);
+        // The training step fuses the final softmax into the loss: log_softmax gives 200; log(clip(softmax)) would give 16.1.
+        Assert.Equal(200, model.Evaluate(x, y, verbose: 0)["loss"], 2);
     }
 }

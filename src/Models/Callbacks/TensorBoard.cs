@@ -128,13 +128,9 @@ public sealed class TensorBoard : Callback
     {
         foreach (var layer in Model.Layers)
         {
-            var parameters = layer.Parameters;
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                // Layer.Parameters lists weights in Keras's order: kernel, then bias.
-                string weight = i switch { 0 => "kernel", 1 => "bias", _ => $"weight{i}" };
-                TrainWriter.AddHistogram($"{layer.Name}/{weight}_0", parameters[i], epoch);
-            }
+            // Keras's histogram names: layer/weight_0; a histogram ignores element order, so the storage layout serves.
+            foreach (var weight in layer.Weights)
+                TrainWriter.AddHistogram($"{layer.Name}/{weight.Name}_0", weight.Storage, epoch);
         }
     }
 

@@ -28,7 +28,7 @@ internal static class Activations
     {
         "linear" => x,
         "relu" => ownsInput ? x.relu_() : nn.functional.relu(x),
-        "softmax" => x.softmax(channelAxis),
+        "softmax" => Training.SoftmaxFusion.Softmax(x, channelAxis),
         "sigmoid" => x.sigmoid(),
         "tanh" => x.tanh(),
         "elu" => nn.functional.elu(x, 1.0),

@@ -1,17 +1,22 @@
+using Pipeline.Models.Initializers;
+using Pipeline.Models.Regularizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Layers;
 
 /// <summary>2-D convolution over channels-last images (Keras's <c>layers.Conv2D</c>): glorot-uniform kernel, zero bias.</summary>
+/// <remarks>
+/// The kernel is stored for libtorch, (out, in, kh, kw) in channels_last memory order, and the (N, H, W, C) input is
+/// seen as NCHW through a permuted view; oneDNN then runs on channels_last memory without a copy, and the output
+/// view is channels-last again. <see cref="Variable"/> and <see cref="Layer.GetWeights"/> show Keras's (kh, kw, in, out).
+/// </remarks>
 public sealed class Conv2D : Layer
 {
     readonly string _activation;
     readonly string _padding;
-    TorchSharp.Modules.Parameter? _kernel;
-    TorchSharp.Modules.Parameter? _bias;
-    long[] _torchPadding = [0, 0];
-    long[]? _explicitPad;
+    Variable? _kernel;
+    Variable? _bias;
 
     /// <summary>Creates a convolution with a square kernel and equal strides.</summary>
     /// <param name="filters">Number of output channels.</param>
@@ -20,32 +25,49 @@ public sealed class Conv2D : Layer
     /// <param name="padding">"valid" (no padding) or "same" (output size = ceil(input / stride)), as TensorFlow pads.</param>
     /// <param name="activation">Keras activation name ("relu", "softmax", ...) or null for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="kernelInitializer">The kernel's initializer (glorot_uniform when null).</param>
+    /// <param name="biasInitializer">The bias's initializer (zeros when null).</param>
+    /// <param name="kernelRegularizer">Penalty on the kernel added to the loss, or null.</param>
+    /// <param name="biasRegularizer">Penalty on the bias added to the loss, or null.</param>
     /// <param name="name">Optional layer name.</param>
-    public Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string? activation = null, bool useBias = true, string? name = null)
-        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, activation, useBias, name) { }
+    public Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        string? name = null)
+        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, name) { }
 
     /// <summary>Creates a convolution with a rectangular kernel and per-dimension strides.</summary>
     /// <param name="filters">Number of output channels.</param>
     /// <param name="kernelSize">(height, width) of the kernel.</param>
-    /// <param name="strides">(vertical, horizontal) step.</param>
+    /// <param name="strides">(vertical, horizontal) step; null for (1, 1).</param>
     /// <param name="padding">"valid" or "same".</param>
     /// <param name="activation">Keras activation name or null for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="kernelInitializer">The kernel's initializer (glorot_uniform when null).</param>
+    /// <param name="biasInitializer">The bias's initializer (zeros when null).</param>
+    /// <param name="kernelRegularizer">Penalty on the kernel added to the loss, or null.</param>
+    /// <param name="biasRegularizer">Penalty on the bias added to the loss, or null.</param>
     /// <param name="name">Optional layer name.</param>
-    public Conv2D(int filters, (int Height, int Width) kernelSize, (int Vertical, int Horizontal) strides, string padding = "valid", string? activation = null, bool useBias = true, string? name = null)
+    public Conv2D(int filters, (int Height, int Width) kernelSize, (int Vertical, int Horizontal)? strides = null, string padding = "valid", string? activation = null,
+        bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
+        Regularizer? biasRegularizer = null, string? name = null)
         : base(name)
     {
+        var s = strides ?? (1, 1);
         ConvGeometry.RequirePositive(filters, nameof(filters), nameof(Conv2D));
         ConvGeometry.RequirePositive(kernelSize.Height, nameof(kernelSize), nameof(Conv2D));
         ConvGeometry.RequirePositive(kernelSize.Width, nameof(kernelSize), nameof(Conv2D));
-        ConvGeometry.RequirePositive(strides.Vertical, nameof(strides), nameof(Conv2D));
-        ConvGeometry.RequirePositive(strides.Horizontal, nameof(strides), nameof(Conv2D));
+        ConvGeometry.RequirePositive(s.Vertical, nameof(strides), nameof(Conv2D));
+        ConvGeometry.RequirePositive(s.Horizontal, nameof(strides), nameof(Conv2D));
         Filters = filters;
         KernelSize = kernelSize;
-        Strides = strides;
+        Strides = s;
         _padding = ConvGeometry.ResolvePadding(padding, nameof(Conv2D));
         _activation = Activations.Resolve(activation, nameof(Conv2D));
         UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
     }
 
     /// <summary>Number of output channels.</summary>
@@ -66,50 +88,89 @@ public sealed class Conv2D : Layer
     /// <summary>Whether a bias is added per filter.</summary>
     public bool UseBias { get; }
 
-    internal override bool Spatial => true;
+    /// <summary>The kernel's initializer.</summary>
+    public Initializer KernelInitializer { get; }
 
-    internal override IReadOnlyList<TorchSharp.Modules.Parameter> Parameters =>
-        _kernel is null ? [] : _bias is null ? [_kernel] : [_kernel, _bias];
+    /// <summary>The bias's initializer.</summary>
+    public Initializer BiasInitializer { get; }
 
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context)
+    /// <summary>The kernel's regularizer, or null.</summary>
+    public Regularizer? KernelRegularizer { get; }
+
+    /// <summary>The bias's regularizer, or null.</summary>
+    public Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The kernel, (kh, kw, in, out) in Keras's layout; null before build.</summary>
+    public Variable? Kernel => _kernel;
+
+    /// <summary>The bias, (filters); null before build or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc />
+    public override void Build(int[] inputShape)
     {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ComputeOutputShape(inputShape);
+        long c = inputShape[^1], kh = KernelSize.Height, kw = KernelSize.Width;
+        // channels_last kernel: memory order (out, kh, kw, in), matching activations so oneDNN skips reorders.
+        _kernel = AddWeight("kernel", [Filters, c, kh, kw], toKeras: [2, 3, 1, 0], strides: [c * kh * kw, 1, kw * c, c],
+            KernelInitializer, trainable: true, KernelRegularizer);
+        _bias = UseBias ? AddWeight("bias", [Filters], toKeras: null, strides: null, BiasInitializer, trainable: true, BiasRegularizer) : null;
+    }
+
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Length != 3)
             throw Incompatible("min_ndim=4, max_ndim=4 (batch, height, width, channels)", inputShape);
-        int h = inputShape[0], w = inputShape[1], c = inputShape[2];
-        int oh = ConvGeometry.OutputSize(h, KernelSize.Height, Strides.Vertical, _padding);
-        int ow = ConvGeometry.OutputSize(w, KernelSize.Width, Strides.Horizontal, _padding);
+        if (_kernel is not null && inputShape[2] != _kernel.Shape[2])
+            throw Incompatible($"axis -1 of input shape to have value {_kernel.Shape[2]}", inputShape);
+        int oh = ConvGeometry.OutputSize(inputShape[0], KernelSize.Height, Strides.Vertical, _padding);
+        int ow = ConvGeometry.OutputSize(inputShape[1], KernelSize.Width, Strides.Horizontal, _padding);
         if (oh <= 0 || ow <= 0)
             throw Incompatible($"height and width of at least the kernel size {KernelSize.Height}x{KernelSize.Width} with padding \"valid\"", inputShape);
-
-        if (_padding == "same")
-        {
-            var (top, bottom) = ConvGeometry.SamePadding(h, KernelSize.Height, Strides.Vertical);
-            var (left, right) = ConvGeometry.SamePadding(w, KernelSize.Width, Strides.Horizontal);
-            if (top == bottom && left == right) _torchPadding = [top, left];
-            else _explicitPad = [left, right, top, bottom];
-        }
-
-        long kh = KernelSize.Height, kw = KernelSize.Width;
-        long[] size = [Filters, c, kh, kw];
-        // channels_last kernel: memory order (out, kh, kw, in), matching activations so oneDNN skips reorders.
-        var kernel = context.ChannelsLast
-            ? empty_strided(size, [c * kh * kw, 1, kw * c, c], ScalarType.Float32, context.Device)
-            : empty(size, ScalarType.Float32, context.Device);
-        _kernel = Initializers.GlorotUniform(kernel, c * kh * kw, Filters * kh * kw);
-        _bias = UseBias ? Initializers.Zeros(Filters, context.Device) : null;
         return [oh, ow, Filters];
     }
 
-    internal override Tensor Call(Tensor x, bool training) => Activations.Apply(_activation, Convolve(x), channelAxis: 1, ownsInput: true);
-
-    internal override Tensor CallWithoutSoftmax(Tensor x, bool training) =>
-        _activation == "softmax" ? Convolve(x) : Call(x, training);
-
-    internal override bool EndsWithSoftmax => _activation == "softmax";
-
-    Tensor Convolve(Tensor x)
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false)
     {
-        if (_explicitPad is not null) x = nn.functional.pad(x, _explicitPad);
-        return nn.functional.conv2d(x, _kernel!, _bias, strides: [Strides.Vertical, Strides.Horizontal], padding: _torchPadding);
+        ArgumentNullException.ThrowIfNull(inputs);
+        // (N, H, W, C) seen as NCHW: a view, channels_last in memory when the input is contiguous NHWC.
+        var x = inputs.permute(0, 3, 1, 2);
+        long[] padding = [0, 0];
+        if (_padding == "same")
+        {
+            var (top, bottom) = ConvGeometry.SamePadding((int)x.shape[2], KernelSize.Height, Strides.Vertical);
+            var (left, right) = ConvGeometry.SamePadding((int)x.shape[3], KernelSize.Width, Strides.Horizontal);
+            if (top == bottom && left == right) padding = [top, left];
+            else x = nn.functional.pad(x, [left, right, top, bottom]);
+        }
+        var y = nn.functional.conv2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides.Vertical, Strides.Horizontal], padding: padding);
+        return Activations.Apply(_activation, y.permute(0, 2, 3, 1), ownsInput: true);
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["filters"] = Filters;
+        config["kernel_size"] = LayerConfig.Pair(KernelSize);
+        config["strides"] = LayerConfig.Pair(Strides);
+        config["padding"] = Padding;
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = new[] { 1, 1 };
+        config["groups"] = 1;
+        config["activation"] = Activation;
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = LayerConfig.Serialize(KernelInitializer);
+        config["bias_initializer"] = LayerConfig.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = LayerConfig.Serialize(KernelRegularizer);
+        config["bias_regularizer"] = LayerConfig.Serialize(BiasRegularizer);
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
     }
 }

@@ -1,26 +1,41 @@
+using Pipeline.Models.Initializers;
+using Pipeline.Models.Regularizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Layers;
 
-/// <summary>Densely connected layer on the last axis (Keras's <c>layers.Dense</c>): glorot-uniform kernel, zero bias.</summary>
+/// <summary>
+/// Densely connected layer on the last axis of inputs of any rank (Keras's <c>layers.Dense</c>): glorot-uniform
+/// kernel, zero bias. The kernel is stored (units, in) for libtorch's linear; Keras's (in, units) is what
+/// <see cref="Kernel"/> and <see cref="Layer.GetWeights"/> show.
+/// </summary>
 public sealed class Dense : Layer
 {
     readonly string _activation;
-    TorchSharp.Modules.Parameter? _kernel;
-    TorchSharp.Modules.Parameter? _bias;
+    Variable? _kernel;
+    Variable? _bias;
 
     /// <summary>Creates a dense layer.</summary>
     /// <param name="units">Output size.</param>
     /// <param name="activation">Keras activation name ("relu", "softmax", ...) or null for none.</param>
     /// <param name="useBias">Whether to add a bias.</param>
+    /// <param name="kernelInitializer">The kernel's initializer (glorot_uniform when null).</param>
+    /// <param name="biasInitializer">The bias's initializer (zeros when null).</param>
+    /// <param name="kernelRegularizer">Penalty on the kernel added to the loss, or null.</param>
+    /// <param name="biasRegularizer">Penalty on the bias added to the loss, or null.</param>
     /// <param name="name">Optional layer name.</param>
-    public Dense(int units, string? activation = null, bool useBias = true, string? name = null) : base(name)
+    public Dense(int units, string? activation = null, bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, string? name = null) : base(name)
     {
         ConvGeometry.RequirePositive(units, nameof(units), nameof(Dense));
         Units = units;
         _activation = Activations.Resolve(activation, nameof(Dense));
         UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
     }
 
     /// <summary>Output size.</summary>
@@ -32,24 +47,65 @@ public sealed class Dense : Layer
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
 
-    internal override IReadOnlyList<TorchSharp.Modules.Parameter> Parameters =>
-        _kernel is null ? [] : _bias is null ? [_kernel] : [_kernel, _bias];
+    /// <summary>The kernel's initializer.</summary>
+    public Initializer KernelInitializer { get; }
 
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context)
+    /// <summary>The bias's initializer.</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>The kernel's regularizer, or null.</summary>
+    public Regularizer? KernelRegularizer { get; }
+
+    /// <summary>The bias's regularizer, or null.</summary>
+    public Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The kernel, (in, units) in Keras's layout; null before build.</summary>
+    public Variable? Kernel => _kernel;
+
+    /// <summary>The bias, (units); null before build or without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc />
+    public override void Build(int[] inputShape)
     {
-        int inputs = inputShape[^1];
-        // torch's linear wants (out, in): the transpose of Keras's kernel, same count.
-        _kernel = Initializers.GlorotUniform(empty([Units, inputs], ScalarType.Float32, context.Device), inputs, Units);
-        _bias = UseBias ? Initializers.Zeros(Units, context.Device) : null;
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Length == 0) throw Incompatible("min_ndim=2", inputShape);
+        long inputs = inputShape[^1];
+        // torch's linear wants (out, in): the transpose of Keras's kernel.
+        _kernel = AddWeight("kernel", [Units, inputs], toKeras: [1, 0], strides: null, KernelInitializer, trainable: true, KernelRegularizer);
+        _bias = UseBias ? AddWeight("bias", [Units], toKeras: null, strides: null, BiasInitializer, trainable: true, BiasRegularizer) : null;
+    }
+
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Length == 0) throw Incompatible("min_ndim=2", inputShape);
+        if (_kernel is not null && inputShape[^1] != _kernel.Shape[0])
+            throw new ArgumentException(
+                $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected axis -1 of input shape to have value {_kernel.Shape[0]}, " +
+                $"but received input with shape {ShapeText(inputShape)}.");
         return [.. inputShape[..^1], Units];
     }
 
-    internal override Tensor Call(Tensor x, bool training) => Activations.Apply(_activation, Linear(x), ownsInput: true);
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false) =>
+        Activations.Apply(_activation, nn.functional.linear(inputs, _kernel!.Storage, _bias?.Storage), ownsInput: true);
 
-    internal override Tensor CallWithoutSoftmax(Tensor x, bool training) =>
-        _activation == "softmax" ? Linear(x) : Call(x, training);
-
-    internal override bool EndsWithSoftmax => _activation == "softmax";
-
-    Tensor Linear(Tensor x) => nn.functional.linear(x, _kernel!, _bias);
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["units"] = Units;
+        config["activation"] = Activation;
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = LayerConfig.Serialize(KernelInitializer);
+        config["bias_initializer"] = LayerConfig.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = LayerConfig.Serialize(KernelRegularizer);
+        config["bias_regularizer"] = LayerConfig.Serialize(BiasRegularizer);
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
+    }
 }

@@ -18,10 +18,20 @@ public sealed class Dropout : Layer
     /// <summary>Fraction of inputs dropped during training.</summary>
     public double Rate { get; }
 
-    internal override bool LayoutAgnostic => true;
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context) => inputShape;
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false) =>
+        training && Rate > 0 ? nn.functional.dropout(inputs, Rate, training: true) : inputs;
 
-    internal override Tensor Call(Tensor x, bool training) =>
-        training && Rate > 0 ? nn.functional.dropout(x, Rate, training: true) : x;
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["rate"] = Rate;
+        config["seed"] = null;
+        config["noise_shape"] = null;
+        return config;
+    }
 }

@@ -9,8 +9,25 @@ public sealed class Flatten : Layer
     /// <param name="name">Optional layer name.</param>
     public Flatten(string? name = null) : base(name) { }
 
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context) =>
-        [inputShape.Aggregate(1, (a, b) => checked(a * b))];
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        return [inputShape.Aggregate(1, (a, b) => checked(a * b))];
+    }
 
-    internal override Tensor Call(Tensor x, bool training) => x.reshape(x.shape[0], -1);
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.reshape(inputs.shape[0], -1);
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["data_format"] = "channels_last";
+        return config;
+    }
 }

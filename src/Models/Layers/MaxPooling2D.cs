@@ -6,7 +6,6 @@ namespace Pipeline.Models.Layers;
 public sealed class MaxPooling2D : Layer
 {
     readonly string _padding;
-    long[]? _explicitPad;
 
     /// <summary>Creates a square pooling window.</summary>
     /// <param name="poolSize">Window height and width.</param>
@@ -42,28 +41,42 @@ public sealed class MaxPooling2D : Layer
     /// <summary>"valid" or "same".</summary>
     public string Padding => _padding;
 
-    internal override bool Spatial => true;
-
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context)
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape)
     {
+        ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Length != 3)
             throw Incompatible("ndim=4 (batch, height, width, channels)", inputShape);
         int oh = ConvGeometry.OutputSize(inputShape[0], PoolSize.Height, Strides.Vertical, _padding);
         int ow = ConvGeometry.OutputSize(inputShape[1], PoolSize.Width, Strides.Horizontal, _padding);
         if (oh <= 0 || ow <= 0)
             throw Incompatible($"height and width of at least the pool size {PoolSize.Height}x{PoolSize.Width} with padding \"valid\"", inputShape);
-        if (_padding == "same")
-        {
-            var (top, bottom) = ConvGeometry.SamePadding(inputShape[0], PoolSize.Height, Strides.Vertical);
-            var (left, right) = ConvGeometry.SamePadding(inputShape[1], PoolSize.Width, Strides.Horizontal);
-            if (top + bottom + left + right > 0) _explicitPad = [left, right, top, bottom];
-        }
         return [oh, ow, inputShape[2]];
     }
 
-    internal override Tensor Call(Tensor x, bool training)
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false)
     {
-        if (_explicitPad is not null) x = nn.functional.pad(x, _explicitPad, value: double.NegativeInfinity);
-        return nn.functional.max_pool2d(x, [PoolSize.Height, PoolSize.Width], [Strides.Vertical, Strides.Horizontal]);
+        ArgumentNullException.ThrowIfNull(inputs);
+        // (N, H, W, C) seen as NCHW through a view; the pooled result is viewed back, no copies.
+        var x = inputs.permute(0, 3, 1, 2);
+        if (_padding == "same")
+        {
+            var (top, bottom) = ConvGeometry.SamePadding((int)x.shape[2], PoolSize.Height, Strides.Vertical);
+            var (left, right) = ConvGeometry.SamePadding((int)x.shape[3], PoolSize.Width, Strides.Horizontal);
+            if (top + bottom + left + right > 0) x = nn.functional.pad(x, [left, right, top, bottom], value: double.NegativeInfinity);
+        }
+        return nn.functional.max_pool2d(x, [PoolSize.Height, PoolSize.Width], [Strides.Vertical, Strides.Horizontal]).permute(0, 2, 3, 1);
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["pool_size"] = LayerConfig.Pair(PoolSize);
+        config["padding"] = Padding;
+        config["strides"] = LayerConfig.Pair(Strides);
+        config["data_format"] = "channels_last";
+        return config;
     }
 }

@@ -28,9 +28,23 @@ public sealed class Rescaling : Layer
     /// <summary>Value added after scaling.</summary>
     public double Offset { get; }
 
-    internal override bool LayoutAgnostic => true;
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context) => inputShape;
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var x = inputs.is_floating_point() ? inputs : inputs.to_type(ScalarType.Float32);
+        return Offset == 0 ? x.mul(_scale) : x.mul(_scale).add_(_offset, Training.Scalars.One);
+    }
 
-    internal override Tensor Call(Tensor x, bool training) => Offset == 0 ? x.mul(_scale) : x.mul(_scale).add_(_offset, Training.Scalars.One);
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["scale"] = Scale;
+        config["offset"] = Offset;
+        return config;
+    }
 }

@@ -20,10 +20,10 @@ public sealed class Reshape : Layer
     /// <summary>The requested per-sample shape, as given.</summary>
     public IReadOnlyList<int> TargetShape { get; }
 
-    long[] _shape = [];
-
-    internal override int[] ComputeOutputShapeAndBuild(int[] inputShape, BuildContext context)
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape)
     {
+        ArgumentNullException.ThrowIfNull(inputShape);
         long total = inputShape.Aggregate(1L, (a, b) => a * b);
         long known = TargetShape.Where(d => d > 0).Aggregate(1L, (a, b) => a * b);
         var output = TargetShape.ToArray();
@@ -33,9 +33,21 @@ public sealed class Reshape : Layer
             throw new ArgumentException(
                 $"Layer \"{Name}\": total size of new array must be unchanged, input_shape = [{string.Join(", ", inputShape)}], " +
                 $"output_shape = [{string.Join(", ", TargetShape)}].");
-        _shape = [-1, .. output.Select(d => (long)d)];
         return output;
     }
 
-    internal override Tensor Call(Tensor x, bool training) => x.reshape(_shape);
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.reshape([inputs.shape[0], .. TargetShape.Select(d => (long)d)]);
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["target_shape"] = TargetShape.ToArray();
+        return config;
+    }
 }

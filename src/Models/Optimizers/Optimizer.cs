@@ -9,7 +9,8 @@ namespace Pipeline.Models.Optimizers;
 /// every step: learning rate from the schedule at <see cref="Iterations"/>, gradients clipped (<see cref="Clipnorm"/>,
 /// <see cref="GlobalClipnorm"/> or <see cref="Clipvalue"/>), decoupled weight decay (<c>w -= w · weightDecay · lr</c>),
 /// the algorithm's update, then <see cref="Iterations"/> + 1. Converts from Keras's names, so
-/// <c>Compile(optimizer: "adam")</c> works.
+/// <c>Compile(optimizer: "adam")</c> works; a hand-written loop calls
+/// <see cref="ApplyGradients(IReadOnlyList{Tensor?}, IReadOnlyList{Variable})"/>.
 /// </summary>
 /// <remarks>
 /// Updates run in place under no_grad with every <see cref="Scalar"/> held in a field or a <c>using</c> for the whole
@@ -115,6 +116,43 @@ public abstract class Optimizer
     /// <summary>Keras-style shorthand: <c>optimizer: "adam"</c>.</summary>
     /// <param name="name">The optimizer's name.</param>
     public static implicit operator Optimizer(string name) => Get(name);
+
+    /// <summary>
+    /// Applies one update (Keras's <c>optimizer.apply_gradients(zip(grads, vars))</c>). Gradients are in Keras's layout,
+    /// as <see cref="GradientTape.Gradient(Tensor, IReadOnlyList{Variable})"/> returns them; a null gradient (a variable the
+    /// loss does not depend on) leaves its variable unchanged. The optimizer keeps state per variable: called with a
+    /// different list of variables, it starts afresh for them.
+    /// </summary>
+    /// <param name="gradients">One gradient per variable, or null.</param>
+    /// <param name="variables">The variables to update.</param>
+    /// <exception cref="ArgumentException">The lists differ in length or a gradient's shape differs from its variable's.</exception>
+    public void ApplyGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(variables);
+        if (gradients.Count != variables.Count)
+            throw new ArgumentException(
+                $"ApplyGradients: got {gradients.Count} gradients for {variables.Count} variables; expected one gradient (or null) per variable.", nameof(gradients));
+        for (int i = 0; i < variables.Count; i++)
+            if (gradients[i] is Tensor g && !g.shape.SequenceEqual(variables[i].Shape))
+                throw new ArgumentException(
+                    $"ApplyGradients: the gradient for variable \"{variables[i].Path}\" has shape {Variable.ShapeText(g.shape)}; expected {Variable.ShapeText(variables[i].Shape)}.",
+                    nameof(gradients));
+        using var scope = NewDisposeScope();
+        var storageGradients = new Tensor?[variables.Count];
+        for (int i = 0; i < variables.Count; i++)
+            if (gradients[i] is Tensor g) storageGradients[i] = variables[i].ToStorageLayout(g);
+        Apply(storageGradients, [.. variables.Select(v => (Tensor)v.Storage)]);
+    }
+
+    /// <summary>Applies one update from (gradient, variable) pairs (Keras's <c>apply_gradients(grads_and_vars)</c>).</summary>
+    /// <param name="gradientsAndVariables">Pairs of a Keras-layout gradient (or null) and its variable.</param>
+    public void ApplyGradients(IEnumerable<(Tensor? Gradient, Variable Variable)> gradientsAndVariables)
+    {
+        ArgumentNullException.ThrowIfNull(gradientsAndVariables);
+        var pairs = gradientsAndVariables.ToArray();
+        ApplyGradients([.. pairs.Select(p => p.Gradient)], [.. pairs.Select(p => p.Variable)]);
+    }
 
     /// <summary>An updater over a model's weights for the training loop (reads each weight's .grad).</summary>
     internal ParameterUpdater Create(IReadOnlyList<TorchSharp.Modules.Parameter> parameters) => new(this, parameters);

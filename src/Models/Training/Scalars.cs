@@ -16,5 +16,6 @@ internal static class Scalars
 
     /// <summary>Pass as <c>alpha</c> to add/add_: their default alpha is such a temporary.</summary>
     internal static readonly Scalar One = 1.ToScalar();
+    internal static readonly Scalar MinusOne = (-1).ToScalar();
     internal static readonly Scalar ByteMax = 255.ToScalar();
 }

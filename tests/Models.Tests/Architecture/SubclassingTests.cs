@@ -1,0 +1,137 @@
+using Pipeline.Models.Layers;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Tests.Architecture;
+
+public class SubclassingTests
+{
+    /// <summary>The tutorial CNN as a subclassed model (way 4).</summary>
+    internal sealed class TutorialCnn : Model
+    {
+        readonly Conv2D _conv1 = new(32, 3, padding: "same", activation: "relu");
+        readonly MaxPooling2D _pool1 = new(2);
+        readonly Conv2D _conv2 = new(64, 3, padding: "same", activation: "relu");
+        readonly MaxPooling2D _pool2 = new(2);
+        readonly Flatten _flatten = new();
+        readonly Dense _dense1 = new(256, activation: "relu");
+        readonly Dense _dense2 = new(10, activation: "softmax");
+
+        public override Tensor Call(Tensor inputs, bool training = false)
+        {
+            var x = _pool1.Apply(_conv1.Apply(inputs));
+            x = _pool2.Apply(_conv2.Apply(x));
+            return _dense2.Apply(_dense1.Apply(_flatten.Apply(x)));
+        }
+    }
+
+    /// <summary>Weights reached through a list, a dictionary and a nested block.</summary>
+    sealed class Block : Layer
+    {
+        readonly List<Dense> _stack = [new Dense(4), new Dense(4)];
+        readonly Dictionary<string, Layer> _heads = new() { ["a"] = new Dense(2), ["b"] = new Linear(3) };
+
+        public override Tensor Call(Tensor inputs, bool training = false)
+        {
+            var x = _stack.Aggregate(inputs, (h, d) => d.Apply(h));
+            return _heads["a"].Apply(x) + _heads["b"].Apply(x).narrow(1, 0, 2);
+        }
+    }
+
+    sealed class Nested : Model
+    {
+        readonly Block _block = new();
+        readonly Dense _out = new(1);
+
+        public override Tensor Call(Tensor inputs, bool training = false) => _out.Apply(_block.Apply(inputs));
+    }
+
+    [Fact]
+    public void The_tutorial_cnn_as_a_subclassed_model_has_kerass_parameter_count()
+    {
+        using var model = new TutorialCnn();
+        Assert.False(model.Built);
+        model.Build([32, 32, 3]);
+        Assert.True(model.Built);
+        Assert.Equal(1_070_794, model.CountParams());
+        Assert.Equal(7, model.Layers.Count);
+        Assert.Equal(["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dense_1"], model.Layers.Select(l => l.Name));
+        Assert.Equal("tutorial_cnn", model.Name);
+    }
+
+    [Fact]
+    public void Summary_of_an_unbuilt_subclassed_model_says_what_keras_says()
+    {
+        using var model = new TutorialCnn();
+        var e = Assert.Throws<InvalidOperationException>(() => model.Summary(_ => { }));
+        Assert.Contains("This model has not yet been built".ToLowerInvariant(), e.Message.ToLowerInvariant());
+        Assert.Contains("Build(inputShape)", e.Message);
+    }
+
+    [Fact]
+    public void Summary_of_a_built_subclassed_model_lists_its_layers_with_multiple_shapes_as_keras_does()
+    {
+        using var model = new TutorialCnn();
+        model.Build([32, 32, 3]);
+        var lines = new List<string>();
+        model.Summary(lines.Add);
+        Assert.Equal("Model: \"tutorial_cnn\"", lines[0]);
+        Assert.Equal(" conv2d (Conv2D)             multiple                  896       ", lines[4]);
+        Assert.Equal("Total params: 1,070,794", lines[^4]);
+    }
+
+    [Fact]
+    public void Weights_are_tracked_through_lists_dictionaries_and_nested_layers()
+    {
+        using var model = new Nested();
+        model.Build([3]);
+        // block: dense 3->4 (16), dense 4->4 (20), heads a 4->2 (10), b 4->3 (15); out 2->1 (3)
+        Assert.Equal(16 + 20 + 10 + 15 + 3, model.CountParams());
+        Assert.Equal(10, model.TrainableWeights.Count);
+        Assert.Equal(["block", "dense_3"], model.Layers.Select(l => l.Name));
+        Assert.Equal(["dense", "dense_1", "dense_2", "linear"], model.Layers[0].Layers.Select(l => l.Name));
+        Assert.Equal(4, model.Layers[0].Layers.Count);
+        Assert.Equal(6, model.Submodules.Count);
+        Assert.Equal(model.Weights.Count, model.Weights.Select(w => w.Path).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_subclassed_model_trains_evaluates_and_predicts()
+    {
+        var (x, y) = TinyData.Blocks(60, seed: 4);
+        using var model = new SmallNet();
+        model.Compile(new Optimizers.Adam(learningRate: 0.02), "sparse_categorical_crossentropy", ["accuracy"]);
+        var history = model.Fit(x, y, batchSize: 10, epochs: 15, verbose: 0);
+        Assert.True(history["loss"][^1] < history["loss"][0] * 0.5);
+        Assert.True(model.Evaluate(x, y, verbose: 0)["accuracy"] > 0.9);
+        Assert.Equal(60, model.Predict(x, verbose: 0).shape[0]);
+    }
+
+    sealed class SmallNet : Model
+    {
+        readonly Conv2D _conv = new(4, 3, padding: "same", activation: "relu");
+        readonly MaxPooling2D _pool = new(2);
+        readonly Flatten _flatten = new();
+        readonly Dense _out = new(3, activation: "softmax");
+
+        public override Tensor Call(Tensor inputs, bool training = false) => _out.Apply(_flatten.Apply(_pool.Apply(_conv.Apply(inputs))));
+    }
+
+    [Fact]
+    public void A_user_layer_with_add_weight_works_eagerly_and_in_the_functional_api()
+    {
+        var linear = new Linear(3, name: "linear");
+        using var x = randn(5, 4);
+        using var y = linear.Apply(x);
+        Assert.Equal([5L, 3], y.shape);
+        Assert.Equal(["w", "b"], linear.Weights.Select(w => w.Name));
+        Assert.Equal("linear/w", linear.W!.Path);
+        Assert.Equal([4L, 3], linear.W.Shape);
+        using var expected = x.matmul(linear.W.Value) + linear.B!.Value;
+        Assert.True(y.allclose(expected));
+
+        var inputs = new Input([4]);
+        var model = new Model(inputs, new Linear(2).Apply(inputs));
+        Assert.Equal([2], model.OutputShape);   // inferred by running the layer once, no shape code in Linear
+        model.Dispose();
+    }
+}
