@@ -120,8 +120,7 @@ public abstract class Optimizer
     /// <summary>
     /// Applies one update (Keras's <c>optimizer.apply_gradients(zip(grads, vars))</c>). Gradients are in Keras's layout,
     /// as <see cref="GradientTape.Gradient(Tensor, IReadOnlyList{Variable})"/> returns them; a null gradient (a variable the
-    /// loss does not depend on) leaves its variable unchanged. The optimizer keeps state per variable: called with a
-    /// different list of variables, it starts afresh for them.
+    /// loss does not depend on) leaves its variable unchanged. The optimizer keeps its state (moments, velocities) per variable, created at the variable's first update.
     /// </summary>
     /// <param name="gradients">One gradient per variable, or null.</param>
     /// <param name="variables">The variables to update.</param>
