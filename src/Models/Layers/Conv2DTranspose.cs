@@ -104,16 +104,19 @@ public sealed class Conv2DTranspose : Layer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var x = inputs.permute(0, 3, 1, 2);
-        long padding = 0, outputPadding = 0;
+        long h = x.shape[2], w = x.shape[3];
+        // "same": TensorFlow's output is the full transposed convolution cropped by the forward convolution's "same"
+        // padding, floor(excess / 2) before and the rest after (excess = k_eff - s); libtorch's padding crops both ends
+        // equally, so the full result is cropped here (a view) instead.
+        int excess = EffectiveKernel - Strides;
+        long outputPadding = _padding == "same" && excess < 0 ? -excess : 0;
+        var y = nn.functional.conv_transpose2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides, Strides],
+            output_padding: [outputPadding, outputPadding], dilation: [DilationRate, DilationRate]);
         if (_padding == "same")
         {
-            // out = (i - 1) s - 2p + k_eff + op must equal i · s: 2p - op = k_eff - s, the odd unit going to the end (op).
-            int excess = EffectiveKernel - Strides;
-            if (excess >= 0) (padding, outputPadding) = ((excess + 1) / 2, excess % 2);
-            else outputPadding = -excess;
+            long before = Math.Max(excess, 0) / 2;
+            y = y.narrow(2, before, h * Strides).narrow(3, before, w * Strides);
         }
-        var y = nn.functional.conv_transpose2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides, Strides], padding: [padding, padding],
-            output_padding: [outputPadding, outputPadding], dilation: [DilationRate, DilationRate]);
         return Activations.Apply(_activation, y.permute(0, 2, 3, 1), ownsInput: true);
     }
 
