@@ -24,9 +24,6 @@ public sealed class Lambda : Layer
     }
 
     /// <inheritdoc />
-    public override int[] ComputeOutputShape(int[] inputShape) => _outputShape?.ToArray() ?? base.ComputeOutputShape((IReadOnlyList<int[]>)[inputShape]);
-
-    /// <inheritdoc />
     public override int[] ComputeOutputShape(IReadOnlyList<int[]> inputShapes) =>
         _outputShape?.ToArray() ?? base.ComputeOutputShape(inputShapes);
 
