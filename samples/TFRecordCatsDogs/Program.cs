@@ -47,9 +47,7 @@ try
         using var features = ExampleParser.ParseSingleExample(record, description);
         using var scope = torch.NewDisposeScope();
         var pixels = Pipeline.Image.DecodeJpeg(features.Bytes("image_raw"), channels: 3);        // (H, W, 3) uint8
-        var nchw = pixels.permute(2, 0, 1).unsqueeze(0).to_type(ScalarType.Float32).div_(255f);
-        var resized = nn.functional.interpolate(nchw, size: [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
-        var image = resized.squeeze(0).permute(1, 2, 0).contiguous();                             // (size, size, 3) float32, channels-last
+        var image = Pipeline.Image.Resize(pixels, size, size).div_(255f);                          // (size, size, 3) float32, tf.image.resize
         var label = features.Take("label");
         return (image.MoveToOuterDisposeScope(), label);
     }

@@ -77,12 +77,95 @@ public sealed class ImageDatasetFromDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_image_is_reported_with_its_path()
+    public void A_corrupt_image_is_reported_with_its_path_when_it_is_read()
     {
         var bad = Path.Combine(_root, "cat", "99.jpg");
         File.WriteAllBytes(bad, [0xFF, 0xD8, 0xFF, 0x00, 0x01]);
-        var e = Assert.Throws<InvalidDataException>(() => Utils.ImageDatasetFromDirectory(_root, imageSize: (6, 4)));
-        Assert.Contains(bad, e.Message);
+        var ds = Utils.ImageDatasetFromDirectory(_root, imageSize: (6, 4));   // lazy: nothing decoded yet
+        var e = Assert.Throws<DatasetException>(() => { foreach (var (x, y) in ds) { x.Dispose(); y.Dispose(); } });
+        var inner = Assert.IsType<InvalidDataException>(e.InnerException);
+        Assert.Contains(bad, inner.Message);
+        Assert.Contains("truncated", inner.Message);
+    }
+
+    [Fact]
+    public void The_dataset_is_the_pipeline_a_user_would_write_and_the_lint_sees_it()
+    {
+        var ds = Utils.ImageDatasetFromDirectory(_root, imageSize: (6, 4), batchSize: 4, seed: 3);
+        Assert.Equal(["FromTensorSlices", "Shuffle", "Map", "Batch"], ds.Plan.Select(s => s.Name));
+        Assert.Contains("LoadImage", ds.ToString());
+        Assert.Contains("AUTOTUNE", ds.ToString());
+        var prefetched = ds.Prefetch();
+        Assert.Equal(["FromTensorSlices", "Shuffle", "Map", "Batch", "Prefetch"], prefetched.Plan.Select(s => s.Name));
+        Assert.DoesNotContain(prefetched.Lint(), f => f.Severity == LintSeverity.Warning);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_split_and_epoch_orders_and_another_seed_differs()
+    {
+        static List<long> FirstEpochLabels(ImageDirectoryDataset ds)
+        {
+            var all = new List<long>();
+            foreach (var (x, y) in ds) using (x) using (y) all.AddRange(y.data<long>().ToArray());
+            return all;
+        }
+        var a = Utils.ImageDatasetFromDirectory(_root, imageSize: (6, 4), seed: 11, validationSplit: 0.4, subset: "training");
+        var b = Utils.ImageDatasetFromDirectory(_root, imageSize: (6, 4), seed: 11, validationSplit: 0.4, subset: "training");
+        Assert.Equal(a.FilePaths, b.FilePaths);
+        Assert.Equal(FirstEpochLabels(a), FirstEpochLabels(b));
+        var c = Utils.ImageDatasetFromDirectory(_root, imageSize: (6, 4), seed: 12, validationSplit: 0.4, subset: "training");
+        Assert.NotEqual(a.FilePaths, c.FilePaths);
+        // Labels follow FilePaths: each file's folder is its class.
+        for (int i = 0; i < a.FilePaths.Count; i++)
+            Assert.Equal(a.ClassNames[(int)a.Labels[i]], Path.GetFileName(Path.GetDirectoryName(a.FilePaths[i])));
+    }
+
+    [Fact]
+    public void Both_subsets_at_once_partition_the_files()
+    {
+        var (train, validation) = Utils.ImageDatasetsFromDirectory(_root, validationSplit: 0.2, seed: 5, imageSize: (6, 4));
+        Assert.Equal(12, train.FilePaths.Count);
+        Assert.Equal(3, validation.FilePaths.Count);
+        Assert.Empty(train.FilePaths.Intersect(validation.FilePaths));
+        Assert.Contains("ImageDatasetsFromDirectory", Assert.Throws<ArgumentException>(() => Utils.ImageDatasetFromDirectory(_root, validationSplit: 0.2, subset: "both", seed: 1)).Message);
+    }
+
+    [Fact]
+    public void Categorical_and_binary_label_modes_give_float_targets()
+    {
+        var categorical = Utils.ImageDatasetFromDirectory(_root, labelMode: "categorical", imageSize: (6, 4), batchSize: 15, shuffle: false);
+        var (x, y) = categorical.First();
+        using (x) using (y)
+        {
+            Assert.Equal([15L, 3], y.shape);
+            Assert.Equal(ScalarType.Float32, y.dtype);
+            Assert.Equal(1f, y[14, 2].item<float>());
+        }
+        Assert.Contains("exactly 2 classes", Assert.Throws<ArgumentException>(() => Utils.ImageDatasetFromDirectory(_root, labelMode: "binary")).Message);
+        var binary = Utils.ImageDatasetFromDirectory(_root, labelMode: "binary", classNames: ["ant", "cat"], imageSize: (6, 4), batchSize: 10, shuffle: false);
+        var (bx, by) = binary.First();
+        using (bx) using (by)
+        {
+            Assert.Equal([10L, 1], by.shape);
+            Assert.Equal(1f, by[9, 0].item<float>());
+        }
+    }
+
+    [Fact]
+    public void Crop_to_aspect_ratio_takes_the_centre_instead_of_squashing()
+    {
+        // One 4 (high) x 8 (wide) image: left half 0, right half 200; square target keeps the centre 4x4 (columns 2..5).
+        var dir = Path.Combine(_root, "wide", "only");
+        Directory.CreateDirectory(dir);
+        using var image = zeros([4, 8, 3], dtype: ScalarType.Byte);
+        image[.., 4.., ..] = tensor((byte)200);
+        File.WriteAllBytes(Path.Combine(dir, "a.png"), Image.EncodePng(image));
+        var ds = Utils.ImageDatasetFromDirectory(Path.Combine(_root, "wide"), imageSize: (4, 4), cropToAspectRatio: true, interpolation: "nearest");
+        var (x, y) = ds.First();
+        using (x) using (y)
+        {
+            Assert.Equal(new float[] { 0, 0, 200, 200 }, x[0, 0, .., 0].data<float>().ToArray());
+        }
     }
 
     [Fact]

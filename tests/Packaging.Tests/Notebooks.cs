@@ -49,6 +49,7 @@ internal static class Notebooks
                     throw new InvalidOperationException($"{executedNotebook}: cell {index} failed: {output["evalue"]}");
                 text.Append(Join(output["text"]));
                 text.Append(Join(output["data"]?["text/plain"]));
+                text.Append(Join(output["data"]?["text/html"]));
                 text.AppendLine();
             }
         }

@@ -9,8 +9,7 @@ namespace Pipeline.Models.Optimizers;
 /// every step: learning rate from the schedule at <see cref="Iterations"/>, gradients clipped (<see cref="Clipnorm"/>,
 /// <see cref="GlobalClipnorm"/> or <see cref="Clipvalue"/>), decoupled weight decay (<c>w -= w · weightDecay · lr</c>),
 /// the algorithm's update, then <see cref="Iterations"/> + 1. Converts from Keras's names, so
-/// <c>Compile(optimizer: "adam")</c> works; a hand-written loop calls
-/// <see cref="ApplyGradients(IReadOnlyList{Tensor?}, IReadOnlyList{Variable})"/>.
+/// <c>Compile(optimizer: "adam")</c> works.
 /// </summary>
 /// <remarks>
 /// Updates run in place under no_grad with every <see cref="Scalar"/> held in a field or a <c>using</c> for the whole
@@ -120,11 +119,11 @@ public abstract class Optimizer
     /// <summary>
     /// Applies one update (Keras's <c>optimizer.apply_gradients(zip(grads, vars))</c>). Gradients are in Keras's layout,
     /// as <see cref="GradientTape.Gradient(Tensor, IReadOnlyList{Variable})"/> returns them; a null gradient (a variable the
-    /// loss does not depend on) leaves its variable unchanged. The optimizer keeps its state (moments, velocities) per variable, created at the variable's first update.
+    /// loss does not depend on) leaves its variable unchanged.
     /// </summary>
     /// <param name="gradients">One gradient per variable, or null.</param>
     /// <param name="variables">The variables to update.</param>
-    /// <exception cref="ArgumentException">The lists differ in length or a gradient's shape differs from its variable's.</exception>
+    /// <exception cref="ArgumentException">The lists differ in length, a gradient's shape differs from its variable's, or every gradient is null.</exception>
     public void ApplyGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
     {
         ArgumentNullException.ThrowIfNull(gradients);
@@ -138,6 +137,7 @@ public abstract class Optimizer
                     $"ApplyGradients: the gradient for variable \"{variables[i].Path}\" has shape {Variable.ShapeText(g.shape)}; expected {Variable.ShapeText(variables[i].Shape)}.",
                     nameof(gradients));
         using var scope = NewDisposeScope();
+        // The library may store a weight in its own layout (a conv kernel as (out, in, kh, kw)): a view, no copy.
         var storageGradients = new Tensor?[variables.Count];
         for (int i = 0; i < variables.Count; i++)
             if (gradients[i] is Tensor g) storageGradients[i] = variables[i].ToStorageLayout(g);

@@ -20,5 +20,15 @@ public sealed class IterationContext
     public DatasetOptions Options { get; }
 
     /// <summary>The same options with another token (used by steps that run their input in the background).</summary>
-    public IterationContext WithToken(CancellationToken cancellationToken) => new(cancellationToken, Options);
+    public IterationContext WithToken(CancellationToken cancellationToken) => new(cancellationToken, Options) { ErrorHandler = ErrorHandler };
+
+    /// <summary>
+    /// Set by <c>IgnoreErrors</c> for the steps upstream of it: a <c>Map</c> or <c>Filter</c> whose function throws
+    /// reports the error here and drops the element instead of ending the iteration. Null: errors end the iteration.
+    /// </summary>
+    internal Action<DatasetException>? ErrorHandler { get; private init; }
+
+    internal IterationContext WithOptions(DatasetOptions options) => new(CancellationToken, options) { ErrorHandler = ErrorHandler };
+
+    internal IterationContext WithErrorHandler(Action<DatasetException> handler) => new(CancellationToken, Options) { ErrorHandler = handler };
 }

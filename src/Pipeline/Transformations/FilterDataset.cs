@@ -20,7 +20,12 @@ sealed class FilterDataset<T>(Dataset<T> input, Func<T, bool> predicate, string 
             catch (Exception e)
             {
                 Elements.Dispose(x);
-                throw new DatasetException(Stage, index, e);
+                var error = new DatasetException(Stage, index, e);
+                if (context.ErrorHandler is not { } handler) throw error;
+                handler(error);   // under IgnoreErrors: drop the element, go on
+                keep = false;
+                index++;
+                continue;
             }
             index++;
             if (keep) yield return x;

@@ -43,8 +43,21 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
     IEnumerable<TOut> Sequential(IterationContext context)
     {
         long index = 0;
+        var handler = context.ErrorHandler;
         foreach (var x in Input.Read(context))
-            yield return Apply(x, index++);
+        {
+            TOut y;
+            try
+            {
+                y = Apply(x, index++);
+            }
+            catch (DatasetException e) when (handler is not null)
+            {
+                handler(e);   // under IgnoreErrors: drop the element, go on
+                continue;
+            }
+            yield return y;
+        }
     }
 
     /// <summary>The work one task should carry: cheap functions are grouped so that scheduling does not dominate.</summary>
@@ -62,6 +75,7 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
     IEnumerable<TOut> Parallel(IterationContext context, int parallelism, bool ordered)
     {
         var token = context.CancellationToken;
+        var handler = context.ErrorHandler;
         // At most `parallelism` tasks run at once (the scheduler's cap), while twice as many are queued so that a
         // worker never idles waiting for the consumer to take the oldest result. A task maps a run of consecutive
         // elements, as many as take about 100 µs by the calls timed so far (one at first, at most 32).
@@ -83,7 +97,14 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
                 for (; i < inputs.Length; i++)
                 {
                     if (token.IsCancellationRequested) break;
-                    chunk.Outputs.Add(Apply(inputs[i], first + i));
+                    try
+                    {
+                        chunk.Outputs.Add(Apply(inputs[i], first + i));
+                    }
+                    catch (DatasetException e) when (handler is not null)
+                    {
+                        handler(e);   // under IgnoreErrors: drop the element, go on
+                    }
                 }
             }
             catch (Exception e)

@@ -16,8 +16,8 @@ sealed class OptionsDataset<T>(Dataset<T> input, DatasetOptions options) : Unary
     public override long Cardinality() => Input.Cardinality();
 
     protected override IEnumerable<T> Iterate(IterationContext context) =>
-        Input.Read(new IterationContext(context.CancellationToken, options));
+        Input.Read(context.WithOptions(options));
 
     protected override IAsyncEnumerable<T> IterateAsync(IterationContext context) =>
-        Input.ReadAsync(new IterationContext(context.CancellationToken, options));
+        Input.ReadAsync(context.WithOptions(options));
 }

@@ -1,5 +1,3 @@
-using StbImageSharp;
-
 namespace Pipeline.Records;
 
 // Concise construction of Examples, mirroring the tutorial's tf.train.Example(features=tf.train.Features(feature={...})).
@@ -34,22 +32,19 @@ public sealed partial class Example
     public static Example FromImage(byte[] encodedImage, long label)
     {
         ArgumentNullException.ThrowIfNull(encodedImage);
-        ImageInfo? info;
-        using (var stream = new MemoryStream(encodedImage, writable: false))
-            info = ImageInfo.FromStream(stream);
-        if (info is not { } i)
-            throw new ArgumentException($"The {encodedImage.Length} bytes are not a JPEG, PNG, BMP or GIF image.", nameof(encodedImage));
-        int depth = i.ColorComponents switch
+        (int Height, int Width, int Channels) shape;
+        try
         {
-            ColorComponents.Grey => 1,
-            ColorComponents.GreyAlpha => 2,
-            ColorComponents.RedGreenBlue => 3,
-            _ => 4,
-        };
+            shape = Image.ReadShape(encodedImage);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException($"The {encodedImage.Length} bytes are not a JPEG, PNG, BMP, GIF or WebP image: {e.Message}", nameof(encodedImage), e);
+        }
         return FromFeatures(
-            ("height", Feature.Int64(i.Height)),
-            ("width", Feature.Int64(i.Width)),
-            ("depth", Feature.Int64(depth)),
+            ("height", Feature.Int64(shape.Height)),
+            ("width", Feature.Int64(shape.Width)),
+            ("depth", Feature.Int64(shape.Channels)),
             ("label", Feature.Int64(label)),
             ("image_raw", Feature.Bytes(encodedImage)));
     }

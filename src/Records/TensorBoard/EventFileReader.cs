@@ -22,10 +22,15 @@ public static class EventFileReader
         }
     }
 
-    /// <summary>Every scalar logged under <paramref name="tag"/>, as (step, value), whether written TF1-style (simple_value) or TF2-style (a float tensor).</summary>
+    /// <summary>
+    /// Every scalar logged under <paramref name="tag"/>, as (step, value), whether written TF1-style (simple_value) or
+    /// TF2-style (a scalar tensor of any numeric dtype, converted to float).
+    /// </summary>
     /// <param name="path">An <c>events.out.tfevents.*</c> file.</param>
     /// <param name="tag">The series name, e.g. <c>epoch_loss</c>.</param>
-    /// <returns>The points in file order.</returns>
+    /// <returns>The points in file order; empty when nothing was logged under the tag.</returns>
+    /// <exception cref="InvalidOperationException">The tag holds something else (histograms, images, audio, a tensor
+    /// with more than one value): the message says what, at which step.</exception>
     public static IReadOnlyList<(long Step, float Value)> ReadScalars(string path, string tag)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
@@ -36,11 +41,37 @@ public static class EventFileReader
             foreach (var v in e.Summary.Value)
             {
                 if (v.Tag != tag) continue;
-                if (v.ValueCase == Summary.Types.Value.ValueOneofCase.SimpleValue) points.Add((e.Step, v.SimpleValue));
-                else if (v.Tensor is { Dtype: DataType.DtFloat } t)
-                    points.Add((e.Step, t.TensorContent.Length == 4 ? BitConverter.ToSingle(t.TensorContent.Span) : t.FloatVal.Count > 0 ? t.FloatVal[0] : float.NaN));
+                if (v.ValueCase == Summary.Types.Value.ValueOneofCase.SimpleValue)
+                {
+                    points.Add((e.Step, v.SimpleValue));
+                    continue;
+                }
+                if (v.ValueCase == Summary.Types.Value.ValueOneofCase.Tensor && v.Tensor.Dtype != DataType.DtString
+                    && (v.Tensor.TensorShape?.Dim.All(d => d.Size == 1) ?? true))
+                {
+                    var value = TensorProtos.MakeNdarray(v.Tensor);
+                    if (value.size == 1)
+                    {
+                        points.Add((e.Step, Convert.ToSingle(value.GetValue(new int[value.ndim]), System.Globalization.CultureInfo.InvariantCulture)));
+                        continue;
+                    }
+                }
+                throw new InvalidOperationException(
+                    $"ReadScalars: tag '{tag}' in '{path}' holds {Describe(v)} at step {e.Step}, not scalars. " +
+                    "Read it with ReadEvents (and TensorProtos.MakeNdarray / MakeStringTensor for tensors).");
             }
         }
         return points;
     }
+
+    static string Describe(Summary.Types.Value v) => v.ValueCase switch
+    {
+        Summary.Types.Value.ValueOneofCase.Histo => "a histogram",
+        Summary.Types.Value.ValueOneofCase.Image => "an image",
+        Summary.Types.Value.ValueOneofCase.Audio => "audio",
+        Summary.Types.Value.ValueOneofCase.ObsoleteOldStyleHistogram => "an old-style histogram",
+        Summary.Types.Value.ValueOneofCase.Tensor => $"a {v.Tensor.Dtype} tensor of shape [{string.Join(", ", v.Tensor.TensorShape?.Dim.Select(d => d.Size) ?? [])}]" +
+            (v.Metadata?.PluginData?.PluginName is { Length: > 0 } plugin ? $" (plugin '{plugin}')" : ""),
+        _ => "no value",
+    };
 }

@@ -24,45 +24,28 @@ public class GcStressTests
             .PaddedBatch(BatchSize, paddedShape: [7], paddingValue: Padding)
             .Prefetch(2);
 
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
+        using var collector = new CollectorThread();
+        for (int pass = 0; pass < Passes; pass++)
         {
-            while (!stop.IsCancellationRequested)
+            var seen = new bool[Elements];
+            foreach (var batch in ds)
             {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        });
-        collector.Start();
-        try
-        {
-            for (int pass = 0; pass < Passes; pass++)
-            {
-                var seen = new bool[Elements];
-                foreach (var batch in ds)
+                using (batch)
                 {
-                    using (batch)
+                    Assert.Equal(7, batch.shape[1]);
+                    var values = batch.data<float>().ToArray();
+                    for (int row = 0; row < batch.shape[0]; row++)
                     {
-                        Assert.Equal(7, batch.shape[1]);
-                        var values = batch.data<float>().ToArray();
-                        for (int row = 0; row < batch.shape[0]; row++)
-                        {
-                            var r = values.AsSpan(row * 7, 7);
-                            int id = (int)r[0];
-                            int length = 1 + id % 7;
-                            Assert.False(seen[id]);
-                            seen[id] = true;
-                            for (int k = 0; k < 7; k++) Assert.Equal(k < length ? id : (float)Padding, r[k]);
-                        }
+                        var r = values.AsSpan(row * 7, 7);
+                        int id = (int)r[0];
+                        int length = 1 + id % 7;
+                        Assert.False(seen[id]);
+                        seen[id] = true;
+                        for (int k = 0; k < 7; k++) Assert.Equal(k < length ? id : (float)Padding, r[k]);
                     }
                 }
-                Assert.All(seen, Assert.True);
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
+            Assert.All(seen, Assert.True);
         }
     }
 }

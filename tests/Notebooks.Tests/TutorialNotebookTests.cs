@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Packaging.Tests;
+
+namespace Notebooks.Tests;
+
+/// <summary>
+/// Each tutorial notebook runs from top to bottom without a failing cell, as a reader would run it, and shows
+/// what its text promises. The notebooks run one after another: each trains on the machine's cores.
+/// </summary>
+public class TutorialNotebookTests
+{
+    [Fact]
+    public void The_tf_data_notebook_prints_the_plan_lints_and_streams_every_image()
+    {
+        var output = Run("tf-data.ipynb");
+
+        Assert.Contains("plan:   FromTensorSlices(([10, 2], [10])) -> Map(lambda) -> Shuffle(10, seed=1) -> Repeat(2) -> Batch(4)", output);
+        Assert.Contains("length: 5 batches", output);
+        Assert.Contains("PL001 warning", output);
+        Assert.Contains("lint: no findings", output);
+        Assert.Matches(@"epoch 2: 79 batches, 5000 images", output);
+        Assert.Contains("data:image/png;base64,", output);
+    }
+
+    [Fact]
+    public void The_tfrecord_notebook_writes_reads_and_trains()
+    {
+        var output = Run("tfrecord.ipynb");
+
+        Assert.Contains("Wrote 200 training and 40 test examples", output);
+        // The first record is the first cat photo (file names in ordinal order), its JPEG stored byte for byte.
+        var cat1 = File.ReadLines(RepositoryPaths.Fixture("cats-vs-dogs", "MANIFEST.tsv")).Single(l => l.StartsWith("train/cats/cat.1.jpg\t", StringComparison.Ordinal)).Split('\t');
+        Assert.Contains($"height {cat1[3]}, width {cat1[2]}, depth 3, label 0 (cats), image_raw {int.Parse(cat1[1], CultureInfo.InvariantCulture):N0} bytes", output);
+        Assert.Contains("Total params: 1,625,410", output);
+        var losses = Regex.Matches(output, @"Epoch \d, Loss ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(5, losses.Count);
+        Assert.True(losses[^1] < losses[0], $"the training loss did not fall: {string.Join(", ", losses)}");
+    }
+
+    [Fact]
+    public void The_cifar10_cnn_notebook_trains_the_tutorial_model_above_chance()
+    {
+        var output = Run("cifar10-cnn.ipynb");
+
+        Assert.Contains("training: 4000 images, validation: 1000 images", output);
+        Assert.Contains("Total params: 122,570", output);   // the tutorial's model, layer for layer
+        Assert.Contains("Epoch 8/8", output);
+        var accuracy = double.Parse(Regex.Match(output, @"validation accuracy: ([0-9.]+)%").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 25, $"validation accuracy {accuracy}% (chance: 10%, a run here gives 40-50%)");
+    }
+
+    static string Run(string notebook)
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "notebooks");
+        var executed = Path.Combine(Directory.CreateTempSubdirectory("notebook-").FullName, notebook);
+        DotNet.Run(folder, "tool", "restore");
+        try
+        {
+            DotNet.Run(folder, "dotnet-repl", "--run", notebook, "--exit-after-run", "--output-path", executed);
+        }
+        catch (InvalidOperationException) when (File.Exists(executed))
+        {
+            Packaging.Tests.Notebooks.Text(executed);   // throws with the failing cell's error, which dotnet-repl does not print
+            throw;
+        }
+        return Packaging.Tests.Notebooks.Text(executed);
+    }
+}
