@@ -1,7 +1,7 @@
 namespace Pipeline.Models;
 
 /// <summary>
-/// What <see cref="Model.Fit(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, int, double, bool, int, System.Collections.Generic.IEnumerable{Pipeline.Models.Callbacks.Callback})"/> returns: one value per epoch for the loss, each metric
+/// What <c>Model.Fit</c> returns: one value per epoch for the loss, each metric
 /// and their <c>val_</c> counterparts (Keras's <c>history.history</c>).
 /// </summary>
 public sealed class History

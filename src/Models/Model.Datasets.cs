@@ -22,10 +22,12 @@ public partial class Model
     /// <param name="stepsPerEpoch">Batches per epoch; required for an infinite dataset (<c>Repeat()</c>), whose iteration then continues across epochs.</param>
     /// <param name="validationSteps">Batches of <paramref name="validationData"/> per validation; required when it is infinite.</param>
     /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>
+    /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>); classes not listed weigh 1.</param>
     /// <returns>Per-epoch loss and metrics, with <c>val_</c> entries when validating.</returns>
     /// <exception cref="ArgumentException">A batch does not fit the model (its shape or labels), the dataset is empty, or it is infinite without <paramref name="stepsPerEpoch"/>.</exception>
     public History Fit(Dataset<(Tensor, Tensor)> dataset, int epochs = 1, Dataset<(Tensor, Tensor)>? validationData = null, int verbose = 1,
-        IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0)
+        IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, epochs, verbose);
@@ -33,7 +35,7 @@ public partial class Model
         using var train = new DatasetBatches(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
         using var validation = validationData is null ? null
             : new DatasetBatches(validationData, validationSteps, nameof(Fit), nameof(validationData), nameof(validationSteps));
-        return FitCore(train, validation, epochs, verbose, labelsChecked: false, callbacks, initialEpoch);
+        return FitCore(train, validation, epochs, verbose, labelsChecked: false, callbacks, initialEpoch, classWeight);
     }
 
     /// <summary>Scores the model on a dataset of (features, labels) batches.</summary>
@@ -42,7 +44,7 @@ public partial class Model
     /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
     /// <param name="steps">Batches to score; required for an infinite dataset.</param>
     /// <returns>"loss" and each compiled metric, averaged over all samples.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+    public EvaluationResult Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, 1, verbose);

@@ -17,7 +17,7 @@ public partial class Model
     /// One forward pass and the loss. Softmax fusion lives here, not in layers: when the loss is a cross-entropy on
     /// probabilities and the model's output is a softmax, the loss is computed from that softmax's logits.
     /// </summary>
-    (Tensor Output, Tensor Loss) ForwardAndLoss(Pipeline.Models.Losses.Loss loss, Tensor input, Tensor labels, bool training, string labelArgument)
+    (Tensor Output, Tensor Loss) ForwardAndLoss(Pipeline.Models.Losses.Loss loss, Tensor input, Tensor labels, bool training, string labelArgument, Tensor? sampleWeight = null)
     {
         Tensor output;
         using (SoftmaxFusion.Record(loss.FusesSoftmax))
@@ -25,13 +25,15 @@ public partial class Model
             output = Forward(input, training);
             var logits = loss.FusesSoftmax ? SoftmaxFusion.LogitsOf(output) : null;
             CheckLossLabels(loss, output, labels, labelArgument);
-            var value = logits is not null ? loss.Compute(logits, labels, outputIsLogits: true) : loss.Compute(output, labels, outputIsLogits: false);
+            var value = logits is not null ? loss.Compute(logits, labels, outputIsLogits: true, sampleWeight) : loss.Compute(output, labels, outputIsLogits: false, sampleWeight);
             return (output, value);
         }
     }
 
-    History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked, IEnumerable<Callback>? callbacks, int initialEpoch = 0)
+    History FitCore(IBatchSource train, IBatchSource? validation, int epochs, int verbose, bool labelsChecked, IEnumerable<Callback>? callbacks, int initialEpoch = 0,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
+        using var classTable = ClassWeightTable(classWeight);
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
         var hooks = CallbackList.Create(callbacks, this);
         var optimizer = TrainingUpdater();
@@ -69,7 +71,8 @@ public partial class Model
                         if (!labelsChecked) CheckBatch(xb, yb, "dataset");
                         var input = PrepareInput(xb);
                         var labels = yb.device == Device ? yb : yb.to(Device);
-                        var (output, value) = ForwardAndLoss(loss, input, labels, training: true, labelsChecked ? "y" : "dataset");
+                        var weights = SampleWeights(train.CurrentSampleWeight, classTable, labels);
+                        var (output, value) = ForwardAndLoss(loss, input, labels, training: true, labelsChecked ? "y" : "dataset", weights);
                         if (regularized) value = value + stack(Losses).sum();
                         optimizer.ZeroGrad();
                         value.backward();
@@ -112,6 +115,27 @@ public partial class Model
         return history;
     }
 
+    /// <summary>Keras's class_weight as a lookup table (missing classes weigh 1), on the model's device.</summary>
+    Tensor? ClassWeightTable(IReadOnlyDictionary<int, double>? classWeight)
+    {
+        if (classWeight is null || classWeight.Count == 0) return null;
+        if (classWeight.Keys.Any(k => k < 0))
+            throw new ArgumentException($"classWeight: class indices must be >= 0; got {classWeight.Keys.Min()}.", nameof(classWeight));
+        int classes = Math.Max(classWeight.Keys.Max() + 1, OutputShape is { Count: > 0 } o ? o[^1] : 0);
+        var table = Enumerable.Repeat(1f, classes).ToArray();
+        foreach (var (k, v) in classWeight) table[k] = (float)v;
+        return tensor(table, device: Device).DetachFromDisposeScope();
+    }
+
+    /// <summary>Keras multiplies sample weights by the weight of each sample's class (sparse index or one-hot argmax).</summary>
+    static Tensor? SampleWeights(Tensor? sampleWeight, Tensor? classTable, Tensor labels)
+    {
+        if (classTable is null) return sampleWeight;
+        var classes = labels.is_floating_point() && labels.dim() > 1 && labels.shape[^1] > 1 ? labels.argmax(-1) : labels.reshape(labels.shape[0]).to_type(ScalarType.Int64);
+        var weights = classTable.index_select(0, classes.clamp(0, classTable.shape[0] - 1));
+        return sampleWeight is null ? weights : weights.mul(sampleWeight.to(weights.device));
+    }
+
     static Dictionary<string, double> ToDictionary(List<KeyValuePair<string, double>> logs)
     {
         var d = new Dictionary<string, double>(logs.Count, StringComparer.Ordinal);
@@ -119,7 +143,7 @@ public partial class Model
         return d;
     }
 
-    IReadOnlyDictionary<string, double> EvaluateCore(IBatchSource source, int verbose, bool labelsChecked, CallbackList hooks, string labelArgument)
+    EvaluationResult EvaluateCore(IBatchSource source, int verbose, bool labelsChecked, CallbackList hooks, string labelArgument)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Evaluate));
         hooks.TestBegin();
@@ -164,9 +188,8 @@ public partial class Model
         if (seen == 0) throw new ArgumentException("The evaluation data is empty.");
         var logs = Logs(lossSum / seen, metrics, "");
         bar?.Update(step, logs, finalize: true);
-        var result = ToDictionary(logs);
-        hooks.TestEnd(result);
-        return result;
+        hooks.TestEnd(ToDictionary(logs));
+        return new EvaluationResult(logs);
     }
 
     static List<KeyValuePair<string, double>> Logs(double loss, Metric[] metrics, string prefix)

@@ -287,7 +287,11 @@ public partial class Model : Layer
     /// <returns>Per-epoch loss and metrics, with <c>val_</c> entries when validating.</returns>
     /// <exception cref="ArgumentException">Shapes, lengths or labels do not fit the model (the message says which and why).</exception>
     /// <exception cref="InvalidOperationException"><see cref="Compile"/> was not called.</exception>
-    public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, double validationSplit = 0, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>); classes not listed weigh 1.</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss, shape (samples) (Keras's <c>sample_weight</c>).</param>
+    /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>
+    public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, double validationSplit = 0, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null, int initialEpoch = 0)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -301,9 +305,10 @@ public partial class Model : Layer
             throw new ArgumentException(
                 $"validationSplit={validationSplit} leaves {training} training and {validation} validation samples out of {samples}; both must be at least 1.",
                 nameof(validationSplit));
-        var train = new TensorBatches(x, y, 0, training, batchSize, shuffle);
+        CheckSampleWeight(sampleWeight, samples);
+        var train = new TensorBatches(x, y, 0, training, batchSize, shuffle, sampleWeight);
         var val = validation > 0 ? new TensorBatches(x, y, training, validation, batchSize, shuffle: false) : null;
-        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks);
+        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks, initialEpoch, classWeight);
     }
 
     /// <summary>Trains on in-memory tensors with explicit validation data (Keras's <c>validation_data=(x_val, y_val)</c>).</summary>
@@ -316,7 +321,11 @@ public partial class Model : Layer
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
     /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
     /// <returns>Per-epoch loss and metrics with <c>val_</c> entries.</returns>
-    public History Fit(Tensor x, Tensor y, (Tensor X, Tensor Y) validationData, int batchSize = 32, int epochs = 1, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>).</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss, shape (samples).</param>
+    /// <param name="initialEpoch">The epoch to start from.</param>
+    public History Fit(Tensor x, Tensor y, (Tensor X, Tensor Y) validationData, int batchSize = 32, int epochs = 1, bool shuffle = true, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null, int initialEpoch = 0)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -325,9 +334,18 @@ public partial class Model : Layer
         CheckBatchArguments(batchSize, epochs, verbose);
         var (samples, _) = CheckArrays(x, y);
         var (valSamples, _) = CheckArrays(validationData.X, validationData.Y, "validationData");
-        var train = new TensorBatches(x, y, 0, samples, batchSize, shuffle);
+        CheckSampleWeight(sampleWeight, samples);
+        var train = new TensorBatches(x, y, 0, samples, batchSize, shuffle, sampleWeight);
         var val = new TensorBatches(validationData.X, validationData.Y, 0, valSamples, batchSize, shuffle: false);
-        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks);
+        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks, initialEpoch, classWeight);
+    }
+
+    static void CheckSampleWeight(Tensor? sampleWeight, long samples)
+    {
+        if (sampleWeight is null) return;
+        if (sampleWeight.dim() != 1 || sampleWeight.shape[0] != samples)
+            throw new ArgumentException(
+                $"sampleWeight must hold one weight per sample, shape ({samples}); got shape ({string.Join(", ", sampleWeight.shape)}).", nameof(sampleWeight));
     }
 
     /// <summary>Trains on NumSharp arrays, as Keras trains on numpy arrays; see the tensor overload.</summary>
@@ -356,7 +374,7 @@ public partial class Model : Layer
     /// <param name="verbose">0 silent, 1 progress bar.</param>
     /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
     /// <returns>"loss" and each compiled metric, averaged over all samples.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    public EvaluationResult Evaluate(Tensor x, Tensor y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -372,7 +390,7 @@ public partial class Model : Layer
     /// <param name="verbose">0 silent, 1 progress bar.</param>
     /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
     /// <returns>"loss" and each compiled metric.</returns>
-    public IReadOnlyDictionary<string, double> Evaluate(NDArray x, NDArray y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    public EvaluationResult Evaluate(NDArray x, NDArray y, int batchSize = 32, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);

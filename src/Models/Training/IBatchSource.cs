@@ -9,4 +9,7 @@ internal interface IBatchSource
     int? Steps { get; }
 
     IEnumerator<(Tensor X, Tensor Y)> GetEnumerator();
+
+    /// <summary>Per-sample weights of the batch last yielded (Keras's <c>sample_weight</c>), or null.</summary>
+    Tensor? CurrentSampleWeight => null;
 }

@@ -12,11 +12,15 @@ internal sealed class TensorBatches : IBatchSource
     readonly long _count;
     readonly int _batchSize;
     readonly bool _shuffle;
+    readonly Tensor? _weights;
 
-    public TensorBatches(Tensor x, Tensor? y, long start, long count, int batchSize, bool shuffle)
+    public TensorBatches(Tensor x, Tensor? y, long start, long count, int batchSize, bool shuffle, Tensor? sampleWeight = null)
     {
-        (_x, _y, _start, _count, _batchSize, _shuffle) = (x, y, start, count, batchSize, shuffle);
+        (_x, _y, _start, _count, _batchSize, _shuffle, _weights) = (x, y, start, count, batchSize, shuffle, sampleWeight);
     }
+
+    /// <inheritdoc />
+    public Tensor? CurrentSampleWeight { get; private set; }
 
     public int? Steps => (int)((_count + _batchSize - 1) / _batchSize);
 
@@ -41,10 +45,12 @@ internal sealed class TensorBatches : IBatchSource
                 if (order is not null)
                 {
                     using var index = order.narrow(0, begin, length);
+                    CurrentSampleWeight = _weights?.index_select(0, index);
                     yield return (_x.index_select(0, index), _y is null ? empty(0) : _y.index_select(0, index));
                 }
                 else
                 {
+                    CurrentSampleWeight = _weights?.narrow(0, _start + begin, length);
                     yield return (_x.narrow(0, _start + begin, length), _y is null ? empty(0) : _y.narrow(0, _start + begin, length));
                 }
             }
