@@ -47,6 +47,9 @@ public partial class Model
 
         if (initialEpoch < 0 || initialEpoch >= epochs)
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"Fit: initialEpoch must be in [0, epochs) = [0, {epochs}).");
+        // A callback restoring a backup (BackupAndRestore) says where the interrupted run stopped (Keras's model._initial_epoch).
+        if (ResumeEpoch is int resume) initialEpoch = Math.Max(initialEpoch, resume);
+        ResumeEpoch = null;
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             hooks.EpochBegin(epoch);

@@ -129,6 +129,17 @@ public abstract partial class Module : IDisposable
         }
     }
 
+    /// <summary>
+    /// The tracked fields with their names (an auto-property's backing field under the property's name), for saving:
+    /// Keras names a nested layer's weights after the attribute that holds it.
+    /// </summary>
+    internal IEnumerable<(string Name, object Value)> TrackedFieldsByName()
+    {
+        foreach (var field in TrackableFields(GetType()))
+            if (field.GetValue(this) is { } value and not string && !ReferenceEquals(value, this))
+                yield return (field.Name.StartsWith('<') ? field.Name[1..field.Name.IndexOf('>')] : field.Name, value);
+    }
+
     static readonly ConcurrentDictionary<Type, FieldInfo[]> FieldCache = new();
 
     static FieldInfo[] TrackableFields(Type type) => FieldCache.GetOrAdd(type, static t =>

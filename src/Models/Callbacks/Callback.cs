@@ -8,7 +8,7 @@ namespace Pipeline.Models.Callbacks;
 /// <remarks>
 /// Logs are Keras's: epoch and batch logs hold <c>loss</c> and each compiled metric (running means over the epoch so
 /// far for batch hooks), epoch-end logs also the <c>val_</c> entries when validating; test logs hold un-prefixed names.
-/// Begin hooks receive an empty dictionary. Set <see cref="Models.Model.StopTraining"/> to end <c>Fit</c> after the
+/// Begin hooks receive an empty dictionary. Set <see cref="Model.StopTraining"/> to end <c>Fit</c> after the
 /// current batch or epoch, as Keras's <c>self.model.stop_training = True</c>.
 /// </remarks>
 public abstract class Callback

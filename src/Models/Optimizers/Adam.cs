@@ -53,6 +53,9 @@ public class Adam : Optimizer
         ["amsgrad"] = Amsgrad,
     };
 
+    // Keras builds velocity_hat in a second add_optimizer_variables call, after the interleaved momentum/velocity.
+    private protected override IReadOnlyList<string[]> KerasSlotGroups => Amsgrad ? [["momentum", "velocity"], ["velocity_hat"]] : [SlotNames];
+
     private protected override string[] SlotNames => Amsgrad ? ["momentum", "velocity", "velocity_hat"] : ["momentum", "velocity"];
 
     private protected override void UpdateStep(Tensor gradient, Tensor variable, Tensor[] slots, double learningRate, long localStep)

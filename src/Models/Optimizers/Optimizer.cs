@@ -195,6 +195,30 @@ public abstract class Optimizer
         Iterations++;
     }
 
+    /// <summary>
+    /// How Keras's <c>build()</c> groups <see cref="SlotNames"/> into <c>add_optimizer_variables</c> calls; within a group
+    /// the slots are interleaved per variable (Adam: momentum and velocity of each weight in turn). Saving writes the
+    /// state in this order, so a .keras file matches the optimizer variables Keras lists.
+    /// </summary>
+    private protected virtual IReadOnlyList<string[]> KerasSlotGroups => [SlotNames];
+
+    /// <summary>The state of <paramref name="variables"/> in Keras's order (created when missing), each with its variable's index.</summary>
+    internal IReadOnlyList<(int Variable, Tensor Slot)> KerasOrderedSlots(IReadOnlyList<Tensor> variables)
+    {
+        var names = SlotNames;
+        var result = new List<(int, Tensor)>();
+        foreach (var group in KerasSlotGroups)
+            for (int v = 0; v < variables.Count; v++)
+            {
+                var slots = SlotsOf(variables[v]);
+                foreach (var name in group) result.Add((v, slots[Array.IndexOf(names, name)]));
+            }
+        return result;
+    }
+
+    /// <summary>Sets the update count, as loading a saved optimizer does.</summary>
+    internal void RestoreIterations(long iterations) => Iterations = iterations;
+
     /// <summary>Names of the per-variable state tensors the algorithm keeps (Keras's optimizer variables).</summary>
     private protected abstract string[] SlotNames { get; }
 

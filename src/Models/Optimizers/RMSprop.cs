@@ -53,6 +53,9 @@ public sealed class RMSprop : Optimizer
         ["centered"] = Centered,
     };
 
+    // Keras builds velocities, momentums and average gradients in separate calls.
+    private protected override IReadOnlyList<string[]> KerasSlotGroups => [.. SlotNames.Select(n => new[] { n })];
+
     private protected override string[] SlotNames => (Momentum > 0, Centered) switch
     {
         (true, true) => ["velocity", "momentum", "average_gradient"],

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pipeline.Runtime;
 
 namespace Pipeline.Models.Saving;
 
@@ -57,6 +58,14 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
             {
                 if (keys.TryGetValue(Normalize(p.Name!), out var node))
                 {
+                    if (p.HasDefaultValue && IsUnknownObject(node))
+                    {
+                        // An initializer or regularizer class we do not have (VarianceScaling, ...): the weights are loaded
+                        // from the file anyway; say so, and keep the default.
+                        TorchRuntime.Log($"{FileName}: {where}.{p.Name}: class '{JsonConfig.String(node, "class_name")}' is not available; using the default.");
+                        args[p.Position] = p.DefaultValue;
+                        continue;
+                    }
                     if (TryConvert(node, p.ParameterType, $"{where}.{p.Name}", out var value, out var problem)) { args[p.Position] = value; continue; }
                     lastProblem = problem;
                 }
@@ -71,6 +80,10 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
             $"{where}: cannot build {type.Name} from its config ({lastProblem ?? "no public constructor"}); config keys: {string.Join(", ", config.Select(kv => kv.Key))}. " +
             "Give the class a constructor whose parameters match the keys of GetConfig(), or a static FromConfig(Dictionary<string, object?>).");
     }
+
+    bool IsUnknownObject(JsonNode? node) =>
+        node is JsonObject o && JsonConfig.String(o, "class_name") is string cls
+        && SerializationRegistry.Resolve(cls, JsonConfig.String(o, "registered_name"), CustomObjects) is null;
 
     object Invoke(Func<object> create, string where)
     {
@@ -156,6 +169,11 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                         list.Add(item);
                     }
                     value = list;
+                    return true;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.Number && target.IsClass
+                                      && target.GetMethod("op_Implicit", BindingFlags.Public | BindingFlags.Static, [typeof(double)]) is { } fromDouble:
+                    // A number where a class converts from one (learning_rate: 0.001 for a LearningRateSchedule).
+                    value = fromDouble.Invoke(null, [v.GetValue<double>()]);
                     return true;
                 case JsonObject o when JsonConfig.String(o, "class_name") is not null && target.IsClass && target != typeof(object) && !typeof(IDictionary).IsAssignableFrom(target):
                     value = Deserialize(o, target, where);

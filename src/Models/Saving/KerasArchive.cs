@@ -70,6 +70,10 @@ internal sealed class KerasArchive : IDisposable
         {
             throw new KerasFileException(path, $"zip member '{entry.FullName}' is damaged ({e.Message}).", e);
         }
+        // ZipArchive does not check the CRC of what it reads; a flipped byte would otherwise go unnoticed.
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (crc != entry.Crc32)
+            throw new KerasFileException(path, $"zip member '{entry.FullName}' is corrupt: CRC-32 {crc:x8}, expected {entry.Crc32:x8}.");
         buffer.Position = 0;
         return buffer;
     }

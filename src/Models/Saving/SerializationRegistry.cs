@@ -93,6 +93,6 @@ internal static partial class SerializationRegistry
     [GeneratedRegex("(.)([A-Z][a-z]+)")]
     private static partial Regex FirstCap();
 
-    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    [GeneratedRegex("([a-z])([A-Z])")]
     private static partial Regex LowerUpper();
 }

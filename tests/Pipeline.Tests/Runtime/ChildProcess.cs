@@ -12,6 +12,7 @@ public static class ChildProcess
     public static int Main(string[] args) => args switch
     {
         ["malloc-faults"] => MallocTuningTests.MeasureFaultsOnMainThread(),
+        ["malloc-faults-crowded"] => MallocTuningTests.MeasureFaultsOnCrowdedThread(),
         _ => 2,
     };
 

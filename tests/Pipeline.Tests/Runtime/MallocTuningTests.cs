@@ -40,6 +40,18 @@ public class MallocTuningTests
         Assert.True(faults > FaultsIfRefaulted / 2, $"only {faults} minor faults without the tuning.");
     }
 
+    [Fact]
+    public void On_a_thread_whose_arena_is_crowded_the_buffers_are_reused_too_at_the_same_peak_memory()
+    {
+        var tuned = ChildProcess.Run("malloc-faults-crowded");
+        // The control: the same tuning without the top pad, which lets glibc unmap the emptied sub-heap.
+        var withoutTopPad = ChildProcess.Run("malloc-faults-crowded", ("MALLOC_TOP_PAD_", "0"));
+
+        Assert.True(ParseFaults(tuned) < FaultsIfRefaulted / 20, $"crowded arena, tuned: {tuned}");
+        Assert.True(ParseFaults(withoutTopPad) > FaultsIfRefaulted / 2, $"crowded arena without the top pad: {withoutTopPad}");
+        Assert.True(PeakRssKib(tuned) < PeakRssKib(withoutTopPad) + 16 * 1024, $"peak memory grew: {tuned} vs {withoutTopPad}");
+    }
+
     /// <summary>The probe run by <see cref="ChildProcess"/>: prints the minor faults of the measured rounds.</summary>
     internal static int MeasureFaultsOnMainThread()
     {
@@ -51,10 +63,40 @@ public class MallocTuningTests
         return 0;
     }
 
-    static long ParseFaults(string output)
+    /// <summary>
+    /// The probe for a training loop on a thread whose arena is already crowded (48 MiB of small live blocks), the
+    /// case where glibc serves the step's buffers from a secondary sub-heap: prints faults and resident memory.
+    /// </summary>
+    internal static unsafe int MeasureFaultsOnCrowdedThread()
+    {
+        TorchRuntime.Initialize();
+        long faults = 0;
+        var thread = new Thread(() =>
+        {
+            var crowd = new List<nint>();
+            for (int i = 0; i < 48 * 1024; i++) crowd.Add((nint)NativeMemory.Alloc(1024));
+            Touch();
+            long before = MinorFaults();
+            for (int i = 0; i < Rounds; i++) Touch();
+            faults = MinorFaults() - before;
+            foreach (var block in crowd) NativeMemory.Free((void*)block);
+        });
+        thread.Start();
+        thread.Join();
+        var rss = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        Console.WriteLine($"faults={faults} peak_rss_kib={rss} tuned={TorchRuntime.MallocTuned}");
+        return 0;
+    }
+
+    static long ParseFaults(string output) => Field(output, "faults");
+
+    static long PeakRssKib(string output) => Field(output, "peak_rss_kib");
+
+    static long Field(string output, string name)
     {
         var line = output.Split('\n').Single(l => l.StartsWith("faults=", StringComparison.Ordinal));
-        return long.Parse(line["faults=".Length..line.IndexOf(' ')], CultureInfo.InvariantCulture);
+        var field = line.Split(' ').Single(f => f.StartsWith(name + "=", StringComparison.Ordinal));
+        return long.Parse(field[(name.Length + 1)..], CultureInfo.InvariantCulture);
     }
 
     // A training step's shape: several activations alive at once, all freed at the end of the step.

@@ -1,0 +1,84 @@
+using NumSharp;
+using Pipeline.Runtime;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Saving;
+
+/// <summary>
+/// The optimizer's variables in Keras 3's order: <c>iterations</c> (int64 scalar), <c>learning_rate</c> (float32
+/// scalar; absent when a schedule drives it, as in Keras), then the per-weight state in Keras's order (Adam: momentum and
+/// velocity of each trainable weight, interleaved), in Keras's layout. Loading them makes <c>Fit</c> continue exactly
+/// where the saved run stopped.
+/// </summary>
+internal static class OptimizerState
+{
+    /// <summary>The compiled optimizer as a saveable, or null for an uncompiled model.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="slots">The per-weight state when the optimizer has any (it has trained), else null.</param>
+    public static Saveable? For(Model model, IReadOnlyList<(Variable Variable, Tensor Slot)>? slots)
+    {
+        if (model.Optimizer is not { } optimizer) return null;
+        bool hasLearningRate = optimizer.Schedule is null;
+        var state = slots ?? [];
+        string[] names = ["iteration", .. hasLearningRate ? new[] { "learning_rate" } : [], .. state.Select((x, i) => $"{x.Variable.Path}_{i}")];
+        long[][] shapes = [[], .. hasLearningRate ? new long[][] { [] } : [], .. state.Select(x => x.Variable.Shape)];
+        return new Saveable("optimizer", optimizer.Name, $"optimizer ({optimizer.GetType().Name})", names, shapes,
+            () =>
+            {
+                var values = new List<NDArray> { np.array(optimizer.Iterations).reshape(Shape.Scalar) };
+                if (hasLearningRate) values.Add(np.array((float)optimizer.LearningRate).reshape(Shape.Scalar));
+                foreach (var (variable, slot) in state)
+                {
+                    using var scope = NewDisposeScope();
+                    values.Add(variable.ToKerasLayout(slot).ToNDArray());
+                }
+                return values;
+            },
+            _ => throw new InvalidOperationException("Optimizer state is loaded through OptimizerState.Plan."));
+    }
+
+    /// <summary>
+    /// Checks <paramref name="entry"/> against the model's optimizer and returns the action that loads it, or null when
+    /// there is nothing to load. A file with a different number of optimizer variables (another optimizer, or one saved
+    /// before training) loads only the iteration count and says so on the runtime log, as Keras warns; a state of the
+    /// wrong shape is an error.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="entry">The file's optimizer variables.</param>
+    /// <param name="fileName">For messages.</param>
+    /// <param name="slots">Creates (or returns) the optimizer's per-weight state in Keras's order.</param>
+    public static Action? Plan(Model model, WeightsEntry entry, string fileName, Func<IReadOnlyList<(Variable Variable, Tensor Slot)>> slots)
+    {
+        if (model.Optimizer is not { } optimizer || entry.Values.Count < 1) return null;
+        long iterations = Convert.ToInt64(entry.Values[0].GetValue(), System.Globalization.CultureInfo.InvariantCulture);
+        int first = optimizer.Schedule is null ? 2 : 1;
+        if (entry.Values.Count <= first) return () => optimizer.RestoreIterations(iterations);
+        var state = slots();
+        if (entry.Values.Count != first + state.Count)
+        {
+            TorchRuntime.Log($"{fileName}: skipping the state of optimizer '{optimizer.Name}': it has {first + state.Count} variables " +
+                $"whereas the saved optimizer has {entry.Values.Count}; only the iteration count is restored.");
+            return () => optimizer.RestoreIterations(iterations);
+        }
+        for (int i = 0; i < state.Count; i++)
+        {
+            var expected = state[i].Variable.Shape;
+            long[] actual = [.. entry.Values[first + i].shape.Select(d => (long)d)];
+            if (!expected.SequenceEqual(actual))
+                throw new KerasFileException(fileName,
+                    $"optimizer variable {first + i} ('optimizer/vars/{first + i}', state of weight \"{state[i].Variable.Path}\") expects shape {Variable.ShapeText(expected)}, the file has {Variable.ShapeText(actual)}; the model is unchanged.");
+        }
+        return () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            for (int i = 0; i < state.Count; i++)
+            {
+                var (variable, slot) = state[i];
+                using var value = entry.Values[first + i].ToTensor();
+                slot.copy_(variable.ToStorageLayout(value));
+            }
+            optimizer.RestoreIterations(iterations);
+        };
+    }
+}

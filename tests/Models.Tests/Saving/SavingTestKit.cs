@@ -1,0 +1,90 @@
+using NumSharp;
+using Pipeline.Models.Layers;
+using Pipeline.Models.Saving;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Tests.Saving;
+
+/// <summary>Temporary folders, small models of the three kinds, and exact comparisons for the saving tests.</summary>
+internal static class SavingTestKit
+{
+    /// <summary>A fresh folder under the temp directory, deleted by Dispose.</summary>
+    internal sealed class TempFolder : IDisposable
+    {
+        public TempFolder() => Directory.CreateDirectory(Path);
+
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"saving-tests-{Guid.NewGuid():N}");
+
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    internal static Sequential SequentialCnn() => new(
+    [
+        new Input([8, 8, 1]),
+        new Conv2D(4, 3, padding: "same", activation: "relu"),
+        new MaxPooling2D(2),
+        new Flatten(),
+        new Dense(3, activation: "softmax"),
+    ]);
+
+    internal static Model FunctionalCnn()
+    {
+        var inputs = new Input([8, 8, 1]);
+        var x = new Conv2D(4, 3, padding: "same", activation: "relu").Apply(inputs);
+        x = new MaxPooling2D(2).Apply(x);
+        x = new Flatten().Apply(x);
+        var outputs = new Dense(3, activation: "softmax").Apply(x);
+        return new Model(inputs, outputs, name: "functional_cnn");
+    }
+
+    internal static Model SubclassedCnn()
+    {
+        var model = new SmallSubclassedCnn(units: 3);
+        model.Build([8, 8, 1]);
+        return model;
+    }
+
+    /// <summary>True when every element of the two arrays has the same bits.</summary>
+    internal static void AssertBitIdentical(NDArray expected, NDArray actual)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        var a = expected.ToArray<float>();
+        var b = actual.ToArray<float>();
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(a[i]) == BitConverter.SingleToInt32Bits(b[i]), $"element {i}: {a[i]:R} != {b[i]:R}");
+    }
+}
+
+/// <summary>A subclassed model as a user writes one: layers in fields, a Call with them, registered for saving.</summary>
+[KerasSerializable(package: "SavingTests")]
+public sealed class SmallSubclassedCnn : Model
+{
+    readonly Conv2D _conv;
+    readonly MaxPooling2D _pool = new(2);
+    readonly Flatten _flatten = new();
+    readonly Dense _classifier;
+
+    public SmallSubclassedCnn(int units, string? name = null) : base(name)
+    {
+        Units = units;
+        _conv = new Conv2D(4, 3, padding: "same", activation: "relu");
+        _classifier = new Dense(units, activation: "softmax");
+    }
+
+    public int Units { get; }
+
+    public override Tensor Call(Tensor inputs, bool training = false) =>
+        _classifier.Apply(_flatten.Apply(_pool.Apply(_conv.Apply(inputs, training), training), training), training);
+
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["units"] = Units;
+        return config;
+    }
+}
