@@ -8,13 +8,13 @@ public sealed class Activation : Layer
     readonly Func<Tensor, Tensor> _function;
 
     /// <summary>Creates the layer from a Keras activation name.</summary>
-    /// <param name="activation">"relu", "gelu", "softmax", ... (see <see cref="Models.Activations.Names"/>).</param>
+    /// <param name="activation">"relu", "gelu", "softmax", ... (see <see cref="global::Pipeline.Models.Activations.Names"/>).</param>
     /// <param name="name">Optional layer name.</param>
     public Activation(string activation, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        _function = Models.Activations.Get(Pipeline.Models.Layers.Activations.Resolve(activation, nameof(Activation)));
-        ActivationName = Models.Activations.Serialize(_function)!;
+        _function = global::Pipeline.Models.Activations.Get(Pipeline.Models.Layers.Activations.Resolve(activation, nameof(Activation)));
+        ActivationName = global::Pipeline.Models.Activations.Serialize(_function)!;
     }
 
     /// <summary>Creates the layer from a function of a tensor.</summary>
@@ -24,7 +24,7 @@ public sealed class Activation : Layer
     {
         ArgumentNullException.ThrowIfNull(activation);
         _function = activation;
-        ActivationName = Models.Activations.Serialize(activation) ?? activation.Method.Name;
+        ActivationName = global::Pipeline.Models.Activations.Serialize(activation) ?? activation.Method.Name;
     }
 
     /// <summary>The activation's Keras name (the method name for a custom function).</summary>

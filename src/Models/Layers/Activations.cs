@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models.Layers;
 
-/// <summary>A layer's <c>activation:</c> argument: Keras's names resolved once through <see cref="Models.Activations"/>.</summary>
+/// <summary>A layer's <c>activation:</c> argument: Keras's names resolved once through <see cref="global::Pipeline.Models.Activations"/>.</summary>
 internal static class Activations
 {
     /// <summary>Normalises <paramref name="activation"/>; throws naming the layer argument for unknown names.</summary>
@@ -10,9 +10,9 @@ internal static class Activations
     {
         if (activation is null) return "linear";
         var key = activation.Trim().ToLowerInvariant();
-        if (!Models.Activations.Names.Contains(key))
+        if (!global::Pipeline.Models.Activations.Names.Contains(key))
             throw new ArgumentException(
-                $"Unknown activation function '{activation}' for layer {layerType}. Expected one of: {string.Join(", ", Models.Activations.Names)}.",
+                $"Unknown activation function '{activation}' for layer {layerType}. Expected one of: {string.Join(", ", global::Pipeline.Models.Activations.Names)}.",
                 nameof(activation));
         return key;
     }
@@ -27,6 +27,6 @@ internal static class Activations
         "linear" => x,
         "relu" => ownsInput ? x.relu_() : nn.functional.relu(x),
         "softmax" => Training.SoftmaxFusion.Softmax(x, channelAxis),
-        _ => Models.Activations.Get(name)(x),
+        _ => global::Pipeline.Models.Activations.Get(name)(x),
     };
 }

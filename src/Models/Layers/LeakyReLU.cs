@@ -22,7 +22,7 @@ public sealed class LeakyReLU : Layer
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training = false) => Models.Activations.LeakyRelu(inputs, NegativeSlope);
+    public override Tensor Call(Tensor inputs, bool training = false) => global::Pipeline.Models.Activations.LeakyRelu(inputs, NegativeSlope);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

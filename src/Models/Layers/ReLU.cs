@@ -35,7 +35,7 @@ public sealed class ReLU : Layer
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training = false) => Models.Activations.Relu(inputs, NegativeSlope, MaxValue, Threshold);
+    public override Tensor Call(Tensor inputs, bool training = false) => global::Pipeline.Models.Activations.Relu(inputs, NegativeSlope, MaxValue, Threshold);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

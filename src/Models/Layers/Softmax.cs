@@ -24,7 +24,7 @@ public sealed class Softmax : Layer
     }
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training = false) => Models.Activations.Softmax(inputs, Axis);
+    public override Tensor Call(Tensor inputs, bool training = false) => global::Pipeline.Models.Activations.Softmax(inputs, Axis);
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
