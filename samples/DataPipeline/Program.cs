@@ -1,19 +1,22 @@
 using System.Diagnostics;
-using DataPipeline;
+using Google.Protobuf;
+using Pipeline.Records;
 using Pipeline;
 using TorchSharp;
 using static TorchSharp.torch;
 
 // The tutorial's tf.data chapter, in C#: first a 10-sample toy dataset through map / shuffle / repeat / batch / map /
-// prefetch, then a CIFAR-10 input pipeline with its plan and lint.
+// prefetch; then Cache, Interleave over TFRecord shards, FromGenerator, TextLineDataset and the lint's ordering advice
+// (before / after); then a CIFAR-10 input pipeline with its plan and lint.
 //   dotnet run --project samples/DataPipeline                   # toy dataset + a generated in-memory image set
 //   dotnet run --project samples/DataPipeline -- /tmp/cifar/train [--epochs 2]
 //                                                               # toy dataset + the CIFAR-10 JPEG folders
 
-var folder = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+var folder = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--epochs")).FirstOrDefault();
 var epochs = args.SkipWhile(a => a != "--epochs").Skip(1).Select(int.Parse).FirstOrDefault(2);
 
 ToyDataset();
+MoreSources();
 if (folder is null) InMemoryImages(epochs);
 else CifarFolder(folder, epochs);
 return 0;
@@ -21,12 +24,12 @@ return 0;
 static void ToyDataset()
 {
     Console.WriteLine("== Part 1: the toy dataset ==");
-    // Ten samples with two features, from [0.1, 0] up to [0.2, 0], and a binary label.
+    // Ten samples with two features, [0.1, 0], [0.2, 0], ..., [1.0, 0], and a binary label (0 for the first five).
     var features = new float[10, 2];
     var labels = new long[10];
     for (var i = 0; i < 10; i++)
     {
-        features[i, 0] = MathF.Round(0.1f + i * 0.1f / 9, 3);
+        features[i, 0] = (i + 1) / 10f;
         labels[i] = i < 5 ? 0 : 1;
     }
     using var x = torch.tensor(features);
@@ -46,8 +49,8 @@ static void ToyDataset()
     Console.WriteLine();
     foreach (var (features4, labels4) in dataset)
     {
-        Console.WriteLine($"x: {TensorText.Format(features4)}");
-        Console.WriteLine($"y: {TensorText.Format(labels4)}");
+        Console.WriteLine($"x: {features4.ToTFString()}");
+        Console.WriteLine($"y: {labels4.ToTFString()}");
         Console.WriteLine();
         features4.Dispose();
         labels4.Dispose();
@@ -56,6 +59,54 @@ static void ToyDataset()
     static (Tensor, Tensor) OneHot(Tensor x, Tensor y) => (x, torch.nn.functional.one_hot(y, 2).to(ScalarType.Float32));
 
     static (Tensor, Tensor) AddNoise(Tensor x, Tensor y) => (x + torch.randn_like(x) * 0.01, y);
+}
+
+static void MoreSources()
+{
+    Console.WriteLine("== Part 1b: Cache, Interleave over TFRecord shards, FromGenerator, TextLineDataset ==");
+    var dir = Directory.CreateTempSubdirectory("datapipeline-").FullName;
+    try
+    {
+        // Three TFRecord shards of four Examples each, read four files at a time, one record from each in turn.
+        for (var shard = 0; shard < 3; shard++)
+            TFRecordWriter.WriteAll(Path.Combine(dir, $"train-{shard:D5}-of-00003.tfrecord"),
+                Enumerable.Range(0, 4).Select(i => Example.FromFeatures(("value", Feature.Float(shard * 10 + i)), ("label", Feature.Int64(i % 2))).ToByteArray()));
+        var spec = new Dictionary<string, FeatureSpec>
+        {
+            ["value"] = new FixedLenFeature([], FeatureType.Float32),
+            ["label"] = new FixedLenFeature([], FeatureType.Int64),
+        };
+        var records = Dataset.ListFiles(Path.Combine(dir, "*.tfrecord"), shuffle: false)
+            .Interleave(file => new TFRecordDataset(file), cycleLength: 3)
+            .Map(r => ExampleParser.ParseSingleExample(r, spec))
+            .Cache()                               // parse once; later epochs replay the parsed features
+            .Batch(6);                             // parsed Examples batch like TF's parsed dicts
+        foreach (var batch in records)
+            using (batch) Console.WriteLine($"interleaved shards: value={batch["value"].ToNumPyString()} label={batch["label"].ToNumPyString()}");
+
+        // A generator: any C# iterator; called again for each epoch.
+        static IEnumerable<(long, float)> Squares() { for (long i = 0; i < 4; i++) yield return (i, i * i); }
+        var (n, sq) = Dataset.FromGenerator(Squares).Batch(4).First();
+        using (n) using (sq) Console.WriteLine($"FromGenerator: {n.ToNumPyString()} -> {sq.ToNumPyString()}");
+
+        var text = Path.Combine(dir, "lines.txt");
+        File.WriteAllLines(text, ["id,score", "1,0.5", "2,0.75"]);
+        Console.WriteLine($"TextLineDataset: {string.Join(" | ", Dataset.TextLineDataset(text, skipHeaderLines: 1))}");
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+
+    // The ordering advice: the same steps in a poor order, then as the tf.data guide orders them.
+    using var x = torch.rand(100, 2);
+    var poor = Dataset.FromTensorSlices(x).Map(t => t + torch.randn_like(t) * 0.01).Cache().Batch(10).Shuffle(10).Prefetch(2).Map(t => t * 2);
+    Console.WriteLine($"before: {poor}");
+    foreach (var finding in poor.Lint()) Console.WriteLine($"  {finding}");
+    var good = Dataset.FromTensorSlices(x).Cache().Shuffle(100).Batch(10).Map(t => t + torch.randn_like(t) * 0.01).Map(t => t * 2).Prefetch(Dataset.Autotune);
+    Console.WriteLine($"after:  {good}");
+    Console.WriteLine($"  {(good.Lint().Count == 0 ? "no findings" : string.Join("; ", good.Lint()))}");
+    Console.WriteLine();
 }
 
 static void InMemoryImages(int epochs)
