@@ -69,7 +69,7 @@ public partial class Model
 
     EvaluationResult BatchResult(Losses.Loss loss, Tensor output, Tensor labels, Tensor value)
     {
-        var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
+        var metrics = _metricNames.Select(n => Metric.Create(n, loss)).ToArray();
         using (no_grad())
             foreach (var m in metrics) m.Update(output, labels);
         return new EvaluationResult(Logs(value.item<float>(), metrics, ""));

@@ -38,7 +38,7 @@ public partial class Model
         var hooks = CallbackList.Create(callbacks, this);
         var optimizer = TrainingUpdater();
         bool regularized = HasRegularizers;
-        var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
+        var metrics = _metricNames.Select(n => Metric.Create(n, loss)).ToArray();
         var history = new History();
         var writer = ProgressWriter ?? Console.Out;
         IReadOnlyDictionary<string, double> lastLogs = CallbackList.EmptyLogs;
@@ -150,7 +150,7 @@ public partial class Model
     {
         var loss = _loss ?? throw NotCompiled(nameof(Evaluate));
         hooks.TestBegin();
-        var metrics = _metricNames.Select(n => Metric.Create(n, loss.SparseLabels)).ToArray();
+        var metrics = _metricNames.Select(n => Metric.Create(n, loss)).ToArray();
         var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
         double lossSum = 0;
         long seen = 0;

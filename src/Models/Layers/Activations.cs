@@ -2,19 +2,17 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models.Layers;
 
-/// <summary>Keras's activation names, resolved once when a layer is created.</summary>
+/// <summary>A layer's <c>activation:</c> argument: Keras's names resolved once through <see cref="global::Pipeline.Models.Activations"/>.</summary>
 internal static class Activations
 {
-    internal static readonly string[] Known = ["linear", "relu", "softmax", "sigmoid", "tanh", "elu", "selu", "gelu", "softplus", "swish", "silu"];
-
     /// <summary>Normalises <paramref name="activation"/>; throws naming the layer argument for unknown names.</summary>
     internal static string Resolve(string? activation, string layerType)
     {
         if (activation is null) return "linear";
         var key = activation.Trim().ToLowerInvariant();
-        if (Array.IndexOf(Known, key) < 0)
+        if (!global::Pipeline.Models.Activations.Names.Contains(key))
             throw new ArgumentException(
-                $"Unknown activation function '{activation}' for layer {layerType}. Expected one of: {string.Join(", ", Known)}.",
+                $"Unknown activation function '{activation}' for layer {layerType}. Expected one of: {string.Join(", ", global::Pipeline.Models.Activations.Names)}.",
                 nameof(activation));
         return key;
     }
@@ -29,13 +27,6 @@ internal static class Activations
         "linear" => x,
         "relu" => ownsInput ? x.relu_() : nn.functional.relu(x),
         "softmax" => Training.SoftmaxFusion.Softmax(x, channelAxis),
-        "sigmoid" => x.sigmoid(),
-        "tanh" => x.tanh(),
-        "elu" => nn.functional.elu(x, 1.0),
-        "selu" => nn.functional.selu(x),
-        "gelu" => nn.functional.gelu(x),
-        "softplus" => nn.functional.softplus(x),
-        "swish" or "silu" => nn.functional.silu(x),
-        _ => throw new InvalidOperationException($"Activation '{name}' was not resolved."),
+        _ => global::Pipeline.Models.Activations.Get(name)(x),
     };
 }

@@ -30,10 +30,13 @@ public sealed class Conv2D : Layer
     /// <param name="kernelRegularizer">Penalty on the kernel added to the loss, or null.</param>
     /// <param name="biasRegularizer">Penalty on the bias added to the loss, or null.</param>
     /// <param name="name">Optional layer name.</param>
+    /// <param name="dilationRate">Spacing between kernel taps (atrous convolution); 1 for none.</param>
+    /// <param name="groups">Channel groups: input and output channels split into this many independent convolutions.</param>
     public Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string? activation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
-        string? name = null)
-        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, name) { }
+        string? name = null, int dilationRate = 1, int groups = 1)
+        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, name,
+            (dilationRate, dilationRate), groups) { }
 
     /// <summary>Creates a convolution with a rectangular kernel and per-dimension strides.</summary>
     /// <param name="filters">Number of output channels.</param>
@@ -47,11 +50,23 @@ public sealed class Conv2D : Layer
     /// <param name="kernelRegularizer">Penalty on the kernel added to the loss, or null.</param>
     /// <param name="biasRegularizer">Penalty on the bias added to the loss, or null.</param>
     /// <param name="name">Optional layer name.</param>
+    /// <param name="dilationRate">(vertical, horizontal) spacing between kernel taps; (1, 1) when null.</param>
+    /// <param name="groups">Channel groups: input and output channels split into this many independent convolutions.</param>
     public Conv2D(int filters, (int Height, int Width) kernelSize, (int Vertical, int Horizontal)? strides = null, string padding = "valid", string? activation = null,
         bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
-        Regularizer? biasRegularizer = null, string? name = null)
+        Regularizer? biasRegularizer = null, string? name = null, (int Vertical, int Horizontal)? dilationRate = null, int groups = 1)
         : base(name)
     {
+        var d = dilationRate ?? (1, 1);
+        ConvGeometry.RequirePositive(d.Vertical, nameof(dilationRate), nameof(Conv2D));
+        ConvGeometry.RequirePositive(d.Horizontal, nameof(dilationRate), nameof(Conv2D));
+        ConvGeometry.RequirePositive(groups, nameof(groups), nameof(Conv2D));
+        if (filters % groups != 0)
+            throw new ArgumentException($"The number of filters must be evenly divisible by the number of groups. Received: groups={groups}, filters={filters}.", nameof(groups));
+        if ((d.Vertical > 1 || d.Horizontal > 1) && ((strides ?? (1, 1)) != (1, 1)))
+            throw new ArgumentException("Conv2D: dilationRate > 1 and strides > 1 cannot be combined (as in TensorFlow).", nameof(dilationRate));
+        DilationRate = d;
+        Groups = groups;
         var s = strides ?? (1, 1);
         ConvGeometry.RequirePositive(filters, nameof(filters), nameof(Conv2D));
         ConvGeometry.RequirePositive(kernelSize.Height, nameof(kernelSize), nameof(Conv2D));
@@ -82,6 +97,12 @@ public sealed class Conv2D : Layer
     /// <summary>"valid" or "same".</summary>
     public string Padding => _padding;
 
+    /// <summary>(vertical, horizontal) spacing between kernel taps.</summary>
+    public (int Vertical, int Horizontal) DilationRate { get; }
+
+    /// <summary>Channel groups.</summary>
+    public int Groups { get; }
+
     /// <summary>The activation's Keras name ("linear" when none).</summary>
     public string Activation => _activation;
 
@@ -111,7 +132,7 @@ public sealed class Conv2D : Layer
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         ComputeOutputShape(inputShape);
-        long c = inputShape[^1], kh = KernelSize.Height, kw = KernelSize.Width;
+        long c = inputShape[^1] / Groups, kh = KernelSize.Height, kw = KernelSize.Width;
         // channels_last kernel: memory order (out, kh, kw, in), matching activations so oneDNN skips reorders.
         _kernel = AddWeight("kernel", [Filters, c, kh, kw], toKeras: [2, 3, 1, 0], strides: [c * kh * kw, 1, kw * c, c],
             KernelInitializer, trainable: true, KernelRegularizer);
@@ -124,10 +145,12 @@ public sealed class Conv2D : Layer
         ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Length != 3)
             throw Incompatible("min_ndim=4, max_ndim=4 (batch, height, width, channels)", inputShape);
-        if (_kernel is not null && inputShape[2] != _kernel.Shape[2])
-            throw Incompatible($"axis -1 of input shape to have value {_kernel.Shape[2]}", inputShape);
-        int oh = ConvGeometry.OutputSize(inputShape[0], KernelSize.Height, Strides.Vertical, _padding);
-        int ow = ConvGeometry.OutputSize(inputShape[1], KernelSize.Width, Strides.Horizontal, _padding);
+        if (_kernel is not null && inputShape[2] != _kernel.Shape[2] * Groups)
+            throw Incompatible($"axis -1 of input shape to have value {_kernel.Shape[2] * Groups}", inputShape);
+        if (inputShape[2] % Groups != 0)
+            throw Incompatible($"a channel count divisible by groups={Groups}", inputShape);
+        int oh = ConvGeometry.OutputSize(inputShape[0], (KernelSize.Height - 1) * DilationRate.Vertical + 1, Strides.Vertical, _padding);
+        int ow = ConvGeometry.OutputSize(inputShape[1], (KernelSize.Width - 1) * DilationRate.Horizontal + 1, Strides.Horizontal, _padding);
         if (oh <= 0 || ow <= 0)
             throw Incompatible($"height and width of at least the kernel size {KernelSize.Height}x{KernelSize.Width} with padding \"valid\"", inputShape);
         return [oh, ow, Filters];
@@ -142,12 +165,13 @@ public sealed class Conv2D : Layer
         long[] padding = [0, 0];
         if (_padding == "same")
         {
-            var (top, bottom) = ConvGeometry.SamePadding((int)x.shape[2], KernelSize.Height, Strides.Vertical);
-            var (left, right) = ConvGeometry.SamePadding((int)x.shape[3], KernelSize.Width, Strides.Horizontal);
+            var (top, bottom) = ConvGeometry.SamePadding((int)x.shape[2], (KernelSize.Height - 1) * DilationRate.Vertical + 1, Strides.Vertical);
+            var (left, right) = ConvGeometry.SamePadding((int)x.shape[3], (KernelSize.Width - 1) * DilationRate.Horizontal + 1, Strides.Horizontal);
             if (top == bottom && left == right) padding = [top, left];
             else x = nn.functional.pad(x, [left, right, top, bottom]);
         }
-        var y = nn.functional.conv2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides.Vertical, Strides.Horizontal], padding: padding);
+        var y = nn.functional.conv2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides.Vertical, Strides.Horizontal], padding: padding,
+            dilation: [DilationRate.Vertical, DilationRate.Horizontal], groups: Groups);
         return Activations.Apply(_activation, y.permute(0, 2, 3, 1), ownsInput: true);
     }
 
@@ -160,8 +184,8 @@ public sealed class Conv2D : Layer
         config["strides"] = LayerConfig.Pair(Strides);
         config["padding"] = Padding;
         config["data_format"] = "channels_last";
-        config["dilation_rate"] = new[] { 1, 1 };
-        config["groups"] = 1;
+        config["dilation_rate"] = LayerConfig.Pair(DilationRate);
+        config["groups"] = Groups;
         config["activation"] = Activation;
         config["use_bias"] = UseBias;
         config["kernel_initializer"] = LayerConfig.Serialize(KernelInitializer);

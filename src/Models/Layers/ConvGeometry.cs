@@ -22,6 +22,20 @@ internal static class ConvGeometry
         return (total / 2, total - total / 2);
     }
 
+    /// <summary>Output (height, width) of a 2-D window with dilation; the dilated kernel spans (k - 1) · d + 1.</summary>
+    internal static (int Height, int Width) OutputSize2D(int[] sampleShape, (int Height, int Width) kernel, (int Vertical, int Horizontal) strides, int dilation, string padding) =>
+        (OutputSize(sampleShape[0], (kernel.Height - 1) * dilation + 1, strides.Vertical, padding),
+         OutputSize(sampleShape[1], (kernel.Width - 1) * dilation + 1, strides.Horizontal, padding));
+
+    /// <summary>Pads an NCHW view as TensorFlow's "same" does (odd extra after); returns it unchanged for "valid".</summary>
+    internal static TorchSharp.torch.Tensor PadSame(TorchSharp.torch.Tensor nchw, (int Height, int Width) kernel, (int Vertical, int Horizontal) strides, int dilation, string padding)
+    {
+        if (padding != "same") return nchw;
+        var (top, bottom) = SamePadding((int)nchw.shape[2], (kernel.Height - 1) * dilation + 1, strides.Vertical);
+        var (left, right) = SamePadding((int)nchw.shape[3], (kernel.Width - 1) * dilation + 1, strides.Horizontal);
+        return top + bottom + left + right == 0 ? nchw : TorchSharp.torch.nn.functional.pad(nchw, [left, right, top, bottom]);
+    }
+
     internal static void RequirePositive(int value, string argument, string layerType)
     {
         if (value <= 0) throw new ArgumentOutOfRangeException(argument, value, $"{layerType}: {argument} must be positive.");

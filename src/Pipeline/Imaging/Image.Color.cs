@@ -188,6 +188,7 @@ public static partial class Image
     /// <param name="image">Any shape; uint8 or float.</param>
     /// <param name="maxDelta">Non-negative bound.</param>
     /// <param name="generator">Random source; null uses libtorch's default.</param>
+    [RandomOp]
     public static Tensor RandomBrightness(Tensor image, double maxDelta, Generator? generator = null)
     {
         if (maxDelta < 0) throw new ArgumentOutOfRangeException(nameof(maxDelta), maxDelta, $"RandomBrightness: maxDelta must be non-negative, but was {maxDelta}.");
@@ -199,6 +200,7 @@ public static partial class Image
     /// <param name="lower">Lower bound, non-negative.</param>
     /// <param name="upper">Upper bound, above <paramref name="lower"/>.</param>
     /// <param name="generator">Random source; null uses libtorch's default.</param>
+    [RandomOp]
     public static Tensor RandomContrast(Tensor image, double lower, double upper, Generator? generator = null)
     {
         CheckRange(lower, upper, "RandomContrast");
@@ -210,6 +212,7 @@ public static partial class Image
     /// <param name="lower">Lower bound, non-negative.</param>
     /// <param name="upper">Upper bound, above <paramref name="lower"/>.</param>
     /// <param name="generator">Random source; null uses libtorch's default.</param>
+    [RandomOp]
     public static Tensor RandomSaturation(Tensor image, double lower, double upper, Generator? generator = null)
     {
         CheckRange(lower, upper, "RandomSaturation");
@@ -220,6 +223,7 @@ public static partial class Image
     /// <param name="image">RGB, (..., 3).</param>
     /// <param name="maxDelta">In [0, 0.5].</param>
     /// <param name="generator">Random source; null uses libtorch's default.</param>
+    [RandomOp]
     public static Tensor RandomHue(Tensor image, double maxDelta, Generator? generator = null)
     {
         if (maxDelta is < 0 or > 0.5) throw new ArgumentOutOfRangeException(nameof(maxDelta), maxDelta, $"RandomHue: maxDelta must be in [0, 0.5], but was {maxDelta}.");

@@ -80,6 +80,7 @@ public static partial class Image
     /// <param name="height">Window height.</param>
     /// <param name="width">Window width.</param>
     /// <param name="generator">Random source; null uses libtorch's default (seed it with <c>torch.manual_seed</c>).</param>
+    [RandomOp]
     public static Tensor RandomCrop(Tensor image, int height, int width, Generator? generator = null) =>
         Batched(image, "RandomCrop", x =>
         {
@@ -104,11 +105,13 @@ public static partial class Image
     /// <summary><c>tf.image.random_flip_left_right</c>: mirrors each image of the input with probability 1/2.</summary>
     /// <param name="image">(height, width, channels) or (batch, height, width, channels).</param>
     /// <param name="generator">Random source; null uses libtorch's default.</param>
+    [RandomOp]
     public static Tensor RandomFlipLeftRight(Tensor image, Generator? generator = null) => RandomFlip(image, 2, generator, "RandomFlipLeftRight");
 
     /// <summary><c>tf.image.random_flip_up_down</c>: flips each image of the input upside down with probability 1/2.</summary>
     /// <param name="image">(height, width, channels) or (batch, height, width, channels).</param>
     /// <param name="generator">Random source; null uses libtorch's default.</param>
+    [RandomOp]
     public static Tensor RandomFlipUpDown(Tensor image, Generator? generator = null) => RandomFlip(image, 1, generator, "RandomFlipUpDown");
 
     /// <summary><c>tf.image.stateless_random_flip_left_right</c>: <see cref="RandomFlipLeftRight"/> fully determined by <paramref name="seed"/>.</summary>

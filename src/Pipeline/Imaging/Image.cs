@@ -130,6 +130,13 @@ public static partial class Image
     public static byte[] EncodePng(Tensor image) =>
         Encode(image, "EncodePng", (data, w, h, comp, stream) => new ImageWriter().WritePng(data, w, h, comp, stream));
 
+    /// <summary>
+    /// The largest image (width x height x frames) the decoders accept, as Pillow's <c>MAX_IMAGE_PIXELS</c> guards
+    /// against decompression bombs: a few hundred bytes of crafted header can announce gigabytes of pixels. The default,
+    /// 178,956,970 pixels, is Pillow's error threshold; set it once at start-up to read larger images.
+    /// </summary>
+    public static long MaxImagePixels { get; set; } = 178_956_970;
+
     static unsafe Tensor Decode(ReadOnlySpan<byte> contents, int channels, ScalarType dtype, string operation, SKEncodedImageFormat? format, bool expandAnimations)
     {
         if (channels is not (0 or 1 or 3 or 4))
@@ -143,6 +150,9 @@ public static partial class Image
             int c = channels == 0 ? FileChannels(codec) : channels;
             int frames = expandAnimations && codec.EncodedFormat == SKEncodedImageFormat.Gif ? Math.Max(1, codec.FrameCount) : 1;
             var (h, w) = (codec.Info.Height, codec.Info.Width);
+            long total = (long)h * w * frames;
+            if (total > MaxImagePixels || (long)h * w * 4 > Array.MaxLength)
+                throw new InvalidDataException($"{operation}: the {contents.Length}-byte {codec.EncodedFormat} image {Signature(contents)} announces {w}x{h}{(frames > 1 ? $"x{frames} frames" : "")} = {total:N0} pixels, more than Image.MaxImagePixels ({MaxImagePixels:N0}); a possible decompression bomb (raise Image.MaxImagePixels to read it).");
             pixels = frames == 1 ? torch.empty([h, w, c], ScalarType.Byte) : torch.empty([frames, h, w, c], ScalarType.Byte);
             try
             {

@@ -96,4 +96,16 @@ public class MetricBehaviourTests
         Assert.Equal("metrics", e.ParamName);
         Assert.Contains("sparse_top_k_categorical_accuracy", e.Message);
     }
+
+    [Fact]
+    public void Compile_reports_metric_objects_by_name_during_fit()
+    {
+        var (x, y) = TinyData.Blocks(24, seed: 2);
+        using var model = TinyData.SmallCnn();
+        model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy", "sparse_top_k_categorical_accuracy"]);
+        var history = model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
+        Assert.InRange(history["accuracy"][0], 0, 1);
+        // k = 5 covers all three classes, so every prediction counts.
+        Assert.Equal(1.0, history["sparse_top_k_categorical_accuracy"][0], 10);
+    }
 }

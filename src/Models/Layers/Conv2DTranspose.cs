@@ -1,0 +1,141 @@
+using Pipeline.Models.Initializers;
+using Pipeline.Models.Regularizers;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Layers;
+
+/// <summary>
+/// Keras's <c>Conv2DTranspose</c> ("deconvolution") over channels-last images: kernel (kh, kw, filters, in) in Keras's
+/// layout. Output size per axis: "valid" (i − 1) · s + (k − 1) · d + 1, "same" i · s; TensorFlow's extra padding for an
+/// odd remainder sits at the end.
+/// </summary>
+public sealed class Conv2DTranspose : Layer
+{
+    readonly string _activation;
+    readonly string _padding;
+    Variable? _kernel, _bias;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Kernel height and width.</param>
+    /// <param name="strides">Upsampling step in both dimensions.</param>
+    /// <param name="padding">"valid" or "same".</param>
+    /// <param name="dilationRate">Spacing between kernel taps.</param>
+    /// <param name="activation">Keras activation name, or null.</param>
+    /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="kernelInitializer">glorot_uniform by default.</param>
+    /// <param name="biasInitializer">zeros by default.</param>
+    /// <param name="kernelRegularizer">Penalty on the kernel, or null.</param>
+    /// <param name="biasRegularizer">Penalty on the bias, or null.</param>
+    /// <param name="name">Optional layer name.</param>
+    public Conv2DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1, string? activation = null,
+        bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
+        Regularizer? biasRegularizer = null, string? name = null) : base(name)
+    {
+        ConvGeometry.RequirePositive(filters, nameof(filters), nameof(Conv2DTranspose));
+        ConvGeometry.RequirePositive(kernelSize, nameof(kernelSize), nameof(Conv2DTranspose));
+        ConvGeometry.RequirePositive(strides, nameof(strides), nameof(Conv2DTranspose));
+        ConvGeometry.RequirePositive(dilationRate, nameof(dilationRate), nameof(Conv2DTranspose));
+        (Filters, KernelSize, Strides, DilationRate, UseBias) = (filters, kernelSize, strides, dilationRate, useBias);
+        _padding = ConvGeometry.ResolvePadding(padding, nameof(Conv2DTranspose));
+        _activation = Activations.Resolve(activation, nameof(Conv2DTranspose));
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        (KernelRegularizer, BiasRegularizer) = (kernelRegularizer, biasRegularizer);
+    }
+
+    /// <summary>Output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Kernel height and width.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Upsampling step.</summary>
+    public int Strides { get; }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding => _padding;
+
+    /// <summary>Spacing between kernel taps.</summary>
+    public int DilationRate { get; }
+
+    /// <summary>The activation's Keras name.</summary>
+    public string Activation => _activation;
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>The kernel's initializer.</summary>
+    public Initializer KernelInitializer { get; }
+
+    /// <summary>The bias's initializer.</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>Penalty on the kernel, or null.</summary>
+    public Regularizer? KernelRegularizer { get; }
+
+    /// <summary>Penalty on the bias, or null.</summary>
+    public Regularizer? BiasRegularizer { get; }
+
+    int EffectiveKernel => (KernelSize - 1) * DilationRate + 1;
+
+    /// <inheritdoc />
+    public override void Build(int[] inputShape)
+    {
+        ComputeOutputShape(inputShape);
+        long c = inputShape[2];
+        // torch's transposed weight is (in, out, kh, kw); Keras's kernel (kh, kw, out, in).
+        _kernel = AddWeight("kernel", [c, Filters, KernelSize, KernelSize], toKeras: [2, 3, 1, 0], strides: null, KernelInitializer, trainable: true, KernelRegularizer);
+        _bias = UseBias ? AddWeight("bias", [Filters], toKeras: null, strides: null, BiasInitializer, trainable: true, BiasRegularizer) : null;
+    }
+
+    /// <inheritdoc />
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Length != 3) throw Incompatible("ndim=4 (batch, height, width, channels)", inputShape);
+        return [Size(inputShape[0]), Size(inputShape[1]), Filters];
+    }
+
+    int Size(int input) => _padding == "same" ? input * Strides : (input - 1) * Strides + EffectiveKernel;
+
+    /// <inheritdoc />
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var x = inputs.permute(0, 3, 1, 2);
+        long h = x.shape[2], w = x.shape[3];
+        // "same": TensorFlow's output is the full transposed convolution cropped by the forward convolution's "same"
+        // padding, floor(excess / 2) before and the rest after (excess = k_eff - s); libtorch's padding crops both ends
+        // equally, so the full result is cropped here (a view) instead.
+        int excess = EffectiveKernel - Strides;
+        long outputPadding = _padding == "same" && excess < 0 ? -excess : 0;
+        var y = nn.functional.conv_transpose2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides, Strides],
+            output_padding: [outputPadding, outputPadding], dilation: [DilationRate, DilationRate]);
+        if (_padding == "same")
+        {
+            long before = Math.Max(excess, 0) / 2;
+            y = y.narrow(2, before, h * Strides).narrow(3, before, w * Strides);
+        }
+        return Activations.Apply(_activation, y.permute(0, 2, 3, 1), ownsInput: true);
+    }
+
+    /// <inheritdoc />
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["filters"] = Filters;
+        config["kernel_size"] = new[] { KernelSize, KernelSize };
+        config["strides"] = new[] { Strides, Strides };
+        config["padding"] = Padding;
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = new[] { DilationRate, DilationRate };
+        config["activation"] = Activation;
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = LayerConfig.Serialize(KernelInitializer);
+        config["bias_initializer"] = LayerConfig.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = LayerConfig.Serialize(KernelRegularizer);
+        config["bias_regularizer"] = LayerConfig.Serialize(BiasRegularizer);
+        return config;
+    }
+}

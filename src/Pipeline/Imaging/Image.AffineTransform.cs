@@ -1,0 +1,124 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline;
+
+public static partial class Image
+{
+    /// <summary>The <c>fillMode</c> names <see cref="AffineTransform"/> accepts (Keras's).</summary>
+    public static IReadOnlyList<string> FillModes { get; } = ["reflect", "wrap", "constant", "nearest"];
+
+    /// <summary>
+    /// <c>keras.ops.image.affine_transform</c> (TensorFlow's <c>ImageProjectiveTransformV3</c>): each output pixel (x, y)
+    /// (column, row, pixel centres at integers) reads the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with
+    /// k = c0 x + c1 y + 1, one transform per image.
+    /// </summary>
+    /// <param name="images">(batch, height, width, channels) or (height, width, channels); any real dtype (computed in float32).</param>
+    /// <param name="transforms">(batch, 8) or (8): a0, a1, a2, b0, b1, b2, c0, c1.</param>
+    /// <param name="interpolation">"bilinear" or "nearest".</param>
+    /// <param name="fillMode">Outside the input: "reflect" (d c b a | a b c d | d c b a, about the edge of the last pixel),
+    /// "wrap" (a b c d | a b c d), "constant" (k k | a b c d | k k, with <paramref name="fillValue"/>) or "nearest" (a a | a b c d | d d).</param>
+    /// <param name="fillValue">The constant for "constant".</param>
+    /// <returns>float32 images of the input's shape.</returns>
+    public static Tensor AffineTransform(Tensor images, Tensor transforms, string interpolation = "bilinear", string fillMode = "constant", double fillValue = 0)
+    {
+        ArgumentNullException.ThrowIfNull(transforms);
+        if (interpolation is not ("bilinear" or "nearest"))
+            throw new ArgumentException($"AffineTransform: interpolation must be \"bilinear\" or \"nearest\", but was \"{interpolation}\".", nameof(interpolation));
+        if (!FillModes.Contains(fillMode))
+            throw new ArgumentException($"AffineTransform: fillMode must be one of {string.Join(", ", FillModes.Select(m => $"\"{m}\""))}, but was \"{fillMode}\".", nameof(fillMode));
+        return Batched(images, "AffineTransform", x =>
+        {
+            using var scope = NewDisposeScope();
+            long n = x.shape[0], h = x.shape[1], w = x.shape[2], c = x.shape[3];
+            var t = transforms.dim() == 1 ? transforms.unsqueeze(0).expand(n, 8) : transforms;
+            if (t.shape[0] != n || t.shape[1] != 8)
+                throw new ArgumentException($"AffineTransform: expected transforms of shape ({n}, 8), but got [{string.Join(", ", transforms.shape)}].", nameof(transforms));
+            t = t.to(ScalarType.Float32).to(x.device);
+            var input = x.to_type(ScalarType.Float32);
+            // Output grid (x = column, y = row), then each image's source coordinates.
+            var ys = arange(h, ScalarType.Float32, x.device).view(1, h, 1).expand(n, h, w);
+            var xs = arange(w, ScalarType.Float32, x.device).view(1, 1, w).expand(n, h, w);
+            Tensor P(int i) => t[.., i].view(n, 1, 1);
+            var k = (P(6) * xs + P(7) * ys).add_(S.One, S.One);
+            var srcX = (P(0) * xs + P(1) * ys + P(2)) / k;
+            var srcY = (P(3) * xs + P(4) * ys + P(5)) / k;
+            var flat = input.reshape(n, h * w, c);
+            var batchOffset = (arange(n, ScalarType.Int64, x.device) * (h * w)).view(n, 1, 1);
+            var all = flat.reshape(n * h * w, c);
+            Tensor Gather(Tensor row, Tensor col)
+            {
+                // row/col: integer taps (int64), already mapped into the image, or masked for "constant".
+                var index = (batchOffset + row * w + col).reshape(-1);
+                return all.index_select(0, index).reshape(n, h, w, c);
+            }
+            Tensor result;
+            if (interpolation == "nearest")
+            {
+                var (r, rValid) = MapTap(srcY.round(), h, fillMode);
+                var (q, qValid) = MapTap(srcX.round(), w, fillMode);
+                result = Gather(r, q);
+                if (fillMode == "constant") result = Fill(result, rValid.logical_and(qValid), fillValue);
+            }
+            else
+            {
+                var y0 = srcY.floor();
+                var x0 = srcX.floor();
+                var wy = (srcY - y0).unsqueeze(-1);
+                var wx = (srcX - x0).unsqueeze(-1);
+                var wy0 = wy.neg().add_(S.One, S.One);
+                var wx0 = wx.neg().add_(S.One, S.One);
+                var (r0, r0v) = MapTap(y0, h, fillMode);
+                var (r1, r1v) = MapTap(y0.add(S.One, S.One), h, fillMode);
+                var (q0, q0v) = MapTap(x0, w, fillMode);
+                var (q1, q1v) = MapTap(x0.add(S.One, S.One), w, fillMode);
+                Tensor Tap(Tensor r, Tensor rv, Tensor q, Tensor qv)
+                {
+                    var v = Gather(r, q);
+                    return fillMode == "constant" ? Fill(v, rv.logical_and(qv), fillValue) : v;
+                }
+                var top = Tap(r0, r0v, q0, q0v) * wx0 + Tap(r0, r0v, q1, q1v) * wx;
+                var bottom = Tap(r1, r1v, q0, q0v) * wx0 + Tap(r1, r1v, q1, q1v) * wx;
+                result = top * wy0 + bottom * wy;
+            }
+            return result.MoveToOuterDisposeScope();
+        });
+    }
+
+    /// <summary>Maps integer taps (as float) into [0, size) by the fill mode; for "constant" also says which were inside.</summary>
+    static (Tensor Index, Tensor Valid) MapTap(Tensor tap, long size, string fillMode)
+    {
+        // Scalars held across the native calls (a temporary may be finalized mid-call).
+        using var zero = 0.ToScalar();
+        using var sizeScalar = size.ToScalar();
+        using var last = (size - 1).ToScalar();
+        using var period = (2 * size).ToScalar();
+        using var periodMinusOne = (2 * size - 1).ToScalar();
+        var valid = tap.ge(zero).logical_and(tap.lt(sizeScalar));
+        Tensor mapped;
+        switch (fillMode)
+        {
+            case "reflect":
+                {
+                    // Half-sample symmetric: period 2 * size, indices size..2size-1 mirror back.
+                    var m = tap.remainder(period);
+                    mapped = where(m.ge(sizeScalar), m.neg().add_(periodMinusOne, S.One), m);
+                    break;
+                }
+            case "wrap":
+                mapped = tap.remainder(sizeScalar);
+                break;
+            default:   // nearest, and constant (whose outside taps are masked afterwards)
+                mapped = tap.clamp(zero, last);
+                break;
+        }
+        return (mapped.to_type(ScalarType.Int64), valid);
+    }
+
+    static Tensor Fill(Tensor values, Tensor valid, double fillValue)
+    {
+        using var v = valid.unsqueeze(-1);
+        using var k = full_like(values, fillValue);
+        return where(v, values, k);
+    }
+}
