@@ -2,7 +2,7 @@ using Pipeline.Models.Layers;
 using Pipeline.Models.Saving;
 using static TorchSharp.torch;
 
-namespace Pipeline.Models.Tests.LayerContract;
+namespace Pipeline.Models.Tests.Contracts;
 
 /// <summary>
 /// The checks every layer goes through, after Keras's <c>run_layer_test</c>: the eager output shape, the same shape
@@ -10,7 +10,7 @@ namespace Pipeline.Models.Tests.LayerContract;
 /// a config round trip (GetConfig, then the constructor from that config, then GetConfig again), a weights round trip
 /// (GetWeights/SetWeights give the same outputs), and a training step that moves trainable weights only.
 /// </summary>
-internal static class LayerContract
+internal static class RunLayerTest
 {
     /// <summary>Runs every check on layers made by <paramref name="create"/> (called several times, each a new layer).</summary>
     /// <param name="create">Makes a fresh, unbuilt layer.</param>
