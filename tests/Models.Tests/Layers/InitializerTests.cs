@@ -8,6 +8,7 @@ namespace Pipeline.Models.Tests;
 /// Initializers checked by the statistics their Keras definitions imply, on large draws (Keras layout shapes), and
 /// regularizers by hand-computed penalties.
 /// </summary>
+[Collection(GlobalRandomState.Name)]
 public class InitializerTests
 {
     static (double Mean, double Std, double Min, double Max) Stats(Tensor t)
