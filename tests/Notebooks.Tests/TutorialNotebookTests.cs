@@ -50,6 +50,27 @@ public class TutorialNotebookTests
         Assert.True(accuracy > 25, $"validation accuracy {accuracy}% (chance: 10%, a run here gives 40-50%)");
     }
 
+    [Fact]
+    public void The_five_ways_notebook_builds_one_network_five_ways_and_restores_it_unchanged()
+    {
+        var output = Run("five-ways-cnn.ipynb");
+
+        Assert.Contains("training: 4000 images 4000x32x32x3, test: 1000 images", output);
+        // Ways 1-2 count their variables by hand, way 4 a subclassed Model, way 5 Keras's summary: one network.
+        Assert.Contains("way 1: 8 variables, 1,070,794 parameters", output);
+        Assert.Contains("way 2: 1,070,794 parameters", output);
+        Assert.Contains("way 4: 1,070,794 parameters", output);
+        Assert.Contains("Total params: 1,070,794", output);
+        var accuracies = Regex.Matches(output, @"way (\d) test accuracy: ([0-9.]+) ?%").ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(["1", "2", "3", "4", "5"], accuracies.Keys.Order());
+        Assert.All(accuracies.Values, a => Assert.True(a > 15, $"test accuracies {string.Join(", ", accuracies)} (chance: 10%)"));
+        // The saved .keras file restores a model that scores exactly what the saved one did.
+        var saved = Regex.Match(output, @"accuracy before saving: ([0-9.]+), after restoring: ([0-9.]+)");
+        Assert.True(saved.Success, "the save/restore cell printed no accuracies");
+        Assert.Equal(saved.Groups[1].Value, saved.Groups[2].Value);
+        Assert.Contains("restored Sequential with 1,070,794 parameters", output);
+    }
+
     static string Run(string notebook)
     {
         var folder = Path.Combine(RepositoryPaths.Root, "notebooks");
