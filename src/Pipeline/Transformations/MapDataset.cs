@@ -134,10 +134,20 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
                 {
                     var size = ChunkSize();
                     var inputs = new List<TIn>(size);
-                    while (inputs.Count < size)
+                    try
                     {
-                        if (!source.MoveNext()) { inputDone = true; break; }
-                        inputs.Add(source.Current);
+                        while (inputs.Count < size)
+                        {
+                            if (!source.MoveNext()) { inputDone = true; break; }
+                            inputs.Add(source.Current);
+                        }
+                    }
+                    catch
+                    {
+                        // The input failed or saw the cancellation while a chunk was being gathered: the elements
+                        // taken so far belong to no task yet, so nobody else would dispose them.
+                        foreach (var x in inputs) Elements.Dispose(x);
+                        throw;
                     }
                     if (inputs.Count == 0) break;
                     var batch = inputs.ToArray();
