@@ -23,16 +23,20 @@ public static class FuzzRunner
             $"{Cases} cases: {Accepted} accepted, rejected: " + string.Join(", ", Rejected.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"));
     }
 
-    /// <summary>Committed seeds of <paramref name="target"/> (Corpus/&lt;name&gt;/, crashes included).</summary>
+    /// <summary>
+    /// Seeds of <paramref name="target"/>: those the library's writers make (<see cref="GeneratedSeeds"/>), then the
+    /// committed files under Corpus/&lt;name&gt;/ (inputs from other tools, and saved crashes).
+    /// </summary>
     public static List<byte[]> Seeds(string target)
     {
+        var seeds = GeneratedSeeds.For(target).ToList();
         var dir = Path.Combine(RepositoryPaths.Root, "tests", "Fuzz.Tests", "Corpus", target);
-        if (!Directory.Exists(dir)) return [];
-        return Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".md", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(File.ReadAllBytes)
-            .ToList();
+        if (Directory.Exists(dir))
+            seeds.AddRange(Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".md", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(File.ReadAllBytes));
+        return seeds;
     }
 
     public static Report Run(FuzzTarget target, int? cases = null, int? seed = null)
@@ -41,7 +45,7 @@ public static class FuzzRunner
         int campaignSeed = seed ?? EnvInt("PIPELINE_FUZZ_SEED") ?? DefaultSeed;
         var corpus = Seeds(target.Name);
         corpus.AddRange(target.ExtraSeeds ?? []);
-        if (corpus.Count == 0) throw new InvalidOperationException($"Fuzz target '{target.Name}' has no seeds: add files under tests/Fuzz.Tests/Corpus/{target.Name}/.");
+        if (corpus.Count == 0) throw new InvalidOperationException($"Fuzz target '{target.Name}' has no seeds: add files under tests/Fuzz.Tests/Corpus/{target.Name}/ or to GeneratedSeeds.");
 
         int accepted = 0;
         var rejected = new Dictionary<string, int>();
