@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Preprocessing;
 
 /// <summary>
-/// Keras's <c>DirectoryIterator</c>, returned by <see cref="ImageDataGenerator.FlowFromDirectory"/>: images read
+/// Keras's <c>tf.keras.preprocessing.image.DirectoryIterator</c>, returned by <see cref="ImageDataGenerator.FlowFromDirectory"/>: images read
 /// from <c>directory/&lt;class&gt;/**</c>, decoded, resized to the target size (<see cref="Image.Resize"/>) and
 /// transformed batch by batch, with labels by <see cref="ClassMode"/>: "categorical" float32 one-hot rows,
 /// "binary" float32 (batch, 1) 0/1, "sparse" float32 (batch) class indices, "input" the images themselves.

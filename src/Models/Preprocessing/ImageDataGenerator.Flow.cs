@@ -11,7 +11,7 @@ public sealed partial class ImageDataGenerator
     static readonly string[] UnsupportedImageExtensions = [".ppm", ".tif", ".tiff"];
 
     /// <summary>
-    /// Keras's <c>flow(x, y, batch_size, shuffle, seed, subset)</c>: batches of augmented, standardized images from
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.flow</c>: batches of augmented, standardized images from
     /// in-memory arrays, ready for <c>model.Fit(iterator, validationData: ...)</c>.
     /// </summary>
     /// <param name="x">Images (batch, height, width, channels), any real dtype (uint8 CIFAR arrays are fine; each batch
@@ -86,7 +86,7 @@ public sealed partial class ImageDataGenerator
     }
 
     /// <summary>
-    /// Keras's <c>flow_from_directory</c>: batches of augmented images read from <c>directory/&lt;class&gt;/**</c>
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.flow_from_directory</c>: batches of augmented images read from <c>directory/&lt;class&gt;/**</c>
     /// (png, jpg, jpeg, bmp), classes in alphanumeric order of their folders, decoded and resized batch by batch.
     /// </summary>
     /// <param name="directory">The folder holding one sub-folder per class.</param>

@@ -7,7 +7,7 @@ namespace Pipeline.Models.Preprocessing;
 public sealed partial class ImageDataGenerator
 {
     /// <summary>
-    /// Keras's <c>get_random_transform(img_shape, seed)</c>: draws one image's transform, in Keras's order (rotation,
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.get_random_transform</c>: draws one image's transform, in Keras's order (rotation,
     /// vertical shift, horizontal shift, shear, zooms, flips, channel shift, brightness).
     /// </summary>
     /// <param name="imageShape">(height, width, channels) of the image; shift fractions are of these sides.</param>
@@ -49,7 +49,7 @@ public sealed partial class ImageDataGenerator
     }
 
     /// <summary>
-    /// Keras's <c>apply_transform(x, transform_parameters)</c>: the affine map (rotation, shift, shear, zoom about the
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.apply_transform</c>: the affine map (rotation, shift, shear, zoom about the
     /// centre, sampled like <c>scipy.ndimage.affine_transform</c> with this generator's <see cref="FillMode"/>,
     /// <see cref="Cval"/> and <see cref="InterpolationOrder"/>), then the channel shift, the flips and the brightness.
     /// </summary>
@@ -73,7 +73,7 @@ public sealed partial class ImageDataGenerator
         });
     }
 
-    /// <summary>Keras's <c>random_transform(x, seed)</c>: <see cref="GetRandomTransform"/> then <see cref="ApplyTransform"/>.</summary>
+    /// <summary>Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.random_transform</c>: <see cref="GetRandomTransform"/> then <see cref="ApplyTransform"/>.</summary>
     /// <param name="x">One image (height, width, channels).</param>
     /// <param name="seed">Seeds the draw; null uses the generator's stream.</param>
     /// <returns>The transformed float32 image.</returns>
@@ -193,7 +193,7 @@ public sealed partial class ImageDataGenerator
     }
 
     /// <summary>
-    /// Keras's <c>standardize(x)</c>: the preprocessing function, rescale, samplewise centering and std normalization
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.standardize</c>: the preprocessing function, rescale, samplewise centering and std normalization
     /// (per image: mean and population standard deviation + 1e-6 over all its values), then the featurewise mean, std
     /// (+ 1e-6) and ZCA matrix from <see cref="Fit"/>.
     /// </summary>
@@ -271,7 +271,7 @@ public sealed partial class ImageDataGenerator
         new($"ImageDataGenerator: {argument} is on, but the generator has not been fitted on any training data; call Fit(x) first.");
 
     /// <summary>
-    /// Keras's <c>fit(x, augment, rounds, seed)</c>: computes the featurewise statistics (per-channel mean and population
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.fit</c>: computes the featurewise statistics (per-channel mean and population
     /// standard deviation over every image and pixel, and the ZCA matrix) that <see cref="Standardize"/> uses.
     /// </summary>
     /// <param name="x">(batch, height, width, channels) images, any real dtype.</param>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Preprocessing;
 
 /// <summary>
-/// Keras's <c>ImageDataGenerator</c> (keras_preprocessing): random rotations, shifts, shears, zooms, flips, channel
+/// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator</c> (keras_preprocessing): random rotations, shifts, shears, zooms, flips, channel
 /// shifts and brightness changes per image, then rescaling and sample- or feature-wise standardization, served as
 /// batches by <see cref="Flow(Tensor, Tensor, int, bool, long?, string?)"/> (in-memory arrays) or <see cref="FlowFromDirectory"/> (a class-per-folder image tree).
 /// The geometry is exactly Keras's: the affine map of <c>apply_affine_transform</c> about the centre (row, column) =

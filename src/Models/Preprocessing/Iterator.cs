@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Preprocessing;
 
 /// <summary>
-/// Keras's <c>keras_preprocessing.image.Iterator</c>: what <see cref="ImageDataGenerator.Flow(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, bool, long?, string?)"/> and
+/// Keras's <c>tf.keras.preprocessing.image.Iterator</c>: what <see cref="ImageDataGenerator.Flow(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, bool, long?, string?)"/> and
 /// <see cref="ImageDataGenerator.FlowFromDirectory"/> return, a dataset of (images, labels) batches, images float32
 /// (batch, height, width, channels). One epoch (one iteration) is ceil(<see cref="Samples"/> / <see cref="BatchSize"/>)
 /// batches, the last one possibly smaller; with <see cref="Shuffle"/> the order is drawn again each epoch from the seed.

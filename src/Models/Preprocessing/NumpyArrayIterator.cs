@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Preprocessing;
 
 /// <summary>
-/// Keras's <c>NumpyArrayIterator</c>, returned by <see cref="ImageDataGenerator.Flow(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, bool, long?, string?)"/>: (images, labels) batches
+/// Keras's <c>tf.keras.preprocessing.image.NumpyArrayIterator</c>, returned by <see cref="ImageDataGenerator.Flow(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, bool, long?, string?)"/>: (images, labels) batches
 /// drawn from in-memory arrays, each image transformed and standardized by the generator; labels are the rows of
 /// <see cref="Y"/> as given (their dtype kept).
 /// </summary>
