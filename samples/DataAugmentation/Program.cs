@@ -68,8 +68,14 @@ foreach (var route in options.RoutesToRun)
             break;
         }
         case "generator":
-            Console.WriteLine("route generator: ImageDataGenerator is not in the library yet; skipped.");
-            continue;
+        {
+            var augmenter = Routes.Generator();
+            AugmentationGrid(route, image => Routes.ToFloat(augmenter.RandomTransform(image)));
+            model = Compiled(TutorialCnn.Build());
+            history = model.Fit(augmenter.Flow(data.Train.X, data.Train.Y, batchSize: options.BatchSize, shuffle: true, seed: 1), epochs: options.Epochs,
+                validationData: Dataset.FromTensorSlices(validationX, data.Validation.Y).Batch(options.BatchSize), verbose: 2);
+            break;
+        }
         default:
             throw new InvalidOperationException($"unknown route '{route}'");
     }

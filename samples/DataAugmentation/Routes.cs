@@ -1,6 +1,7 @@
 using Pipeline;
 using Pipeline.Models;
 using Pipeline.Models.Layers;
+using Pipeline.Models.Preprocessing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,4 +51,13 @@ internal static class Routes
         new RandomTranslation(0.1, 0.1, seed: seed + 2),
         new RandomZoom(0.1, seed: seed + 3),
     ];
+
+    /// <summary>The generator route: Keras's ImageDataGenerator with the same changes, rescaling each batch to [0, 1].</summary>
+    public static ImageDataGenerator Generator() => new(
+        rotationRange: 15,
+        widthShiftRange: 0.1,
+        heightShiftRange: 0.1,
+        zoomRange: 0.1,
+        horizontalFlip: true,
+        rescale: 1 / 255.0);
 }
