@@ -37,6 +37,7 @@ foreach (var route in options.RoutesToRun)
     // The same initial weights for every route: only the augmentation differs.
     Pipeline.Models.Utils.SetRandomSeed(42);
     var clock = Stopwatch.StartNew();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     History history;
     Sequential model;
     switch (route)
@@ -80,10 +81,11 @@ foreach (var route in options.RoutesToRun)
             throw new InvalidOperationException($"unknown route '{route}'");
     }
     double seconds = clock.Elapsed.TotalSeconds;
+    double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     var test = model.Evaluate(testX, data.Test.Y, verbose: 0);
     Saved(Pictures.TrainingCurves(history, Path.Combine(options.OutDir, $"curves-{route}.png")), $"curves-{route}.png", "training and validation curves");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"route {route}: {seconds:F0}s training, {seconds / options.Epochs:F1}s per epoch"));
+        $"route {route}: {seconds:F0}s training ({cpuSeconds:F0}s CPU), {seconds / options.Epochs:F1}s per epoch"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"route {route}: val_accuracy: {history["val_accuracy"][^1]:F4} test_accuracy: {test["accuracy"]:F4}"));
     model.Dispose();

@@ -71,6 +71,23 @@ public class TutorialNotebookTests
         Assert.Contains("restored Sequential with 1,070,794 parameters", output);
     }
 
+    [Fact]
+    public void The_data_augmentation_notebook_shows_the_pictures_and_trains_every_route_above_chance()
+    {
+        var output = Run("data-augmentation.ipynb");
+
+        Assert.Contains("x: Byte (5000, 32, 32, 3), y: (5000, 1)", output);   // Keras's load_data() shapes
+        Assert.Contains("training: 2000 images, validation: 500 images", output);
+        Assert.Contains("-> Map(augment) -> Batch(64)", output);
+        Assert.Contains("Total params: 1,070,794", output);   // the tutorial's network; augmentation layers have no weights
+        // The image grid, the three augmentation grids and two training-curve pictures, inline.
+        Assert.True(Regex.Matches(output, "data:image/png;base64,").Count >= 6, "fewer than six pictures were shown");
+        var routes = Regex.Matches(output, @"route ([a-z-]+): val_accuracy: ([0-9.]+)")
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(["generator", "image-ops", "layers", "none"], routes.Keys.Order());
+        Assert.All(routes, r => Assert.True(r.Value > 0.15, $"route {r.Key}: validation accuracy {r.Value} (chance: 0.10)"));
+    }
+
     static string Run(string notebook)
     {
         var folder = Path.Combine(RepositoryPaths.Root, "notebooks");
