@@ -126,6 +126,12 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                 case JsonValue v when target == typeof(int):
                     value = v.GetValue<int>();
                     return true;
+                case JsonArray a when target == typeof(int) && a.Count > 0 && a.All(x => x is JsonValue e && e.GetValueKind() == JsonValueKind.Number)
+                                      && a.Select(x => x!.GetValue<int>()).Distinct().Count() == 1:
+                    // Keras writes one number as a list where we take one: BatchNormalization's axis as [3] (Keras 2), a
+                    // DepthwiseConv2D dilation_rate as [1, 1]. Lists whose values differ still fail below, naming the key.
+                    value = a[0]!.GetValue<int>();
+                    return true;
                 case JsonValue v when target == typeof(long):
                     value = v.GetValue<long>();
                     return true;
@@ -134,6 +140,10 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                     return true;
                 case JsonValue v when target == typeof(float):
                     value = v.GetValue<float>();
+                    return true;
+                case JsonValue v when target == typeof(bool) && v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() is 0 or 1:
+                    // Python code may pass 1 for True (scale=1 in a Keras 2.14 BatchNormalization); Keras keeps it as given.
+                    value = v.GetValue<double>() == 1;
                     return true;
                 case JsonValue v when target == typeof(bool):
                     value = v.GetValue<bool>();

@@ -17,6 +17,8 @@ public class LayerContractTests
     [Fact] public void Conv2DTranspose() => LayerContract.Run(() => new Conv2DTranspose(3, 3, strides: 2, padding: "same"), [Image], 2, 0, ConvKeys);
     [Fact] public void Dense_on_rank_3() => LayerContract.Run(() => new Dense(3, activation: "gelu"), [Sequence], 2, 0, ["units", "activation", "kernel_initializer"]);
     [Fact] public void AveragePooling2D() => LayerContract.Run(() => new AveragePooling2D(3, 2, "same"), [Image], 0, 0, ["pool_size", "strides", "padding"]);
+    [Fact] public void GlobalAveragePooling1D() => LayerContract.Run(() => new GlobalAveragePooling1D(), [Sequence], 0, 0, ["keepdims"]);
+    [Fact] public void GlobalMaxPooling1D() => LayerContract.Run(() => new GlobalMaxPooling1D(keepdims: true), [Sequence], 0, 0, ["keepdims"], checkInputGradient: false);   // piecewise
     [Fact] public void GlobalAveragePooling2D() => LayerContract.Run(() => new GlobalAveragePooling2D(), [Image], 0, 0, ["keepdims"]);
     [Fact] public void GlobalMaxPooling2D() => LayerContract.Run(() => new GlobalMaxPooling2D(keepdims: true), [Image], 0, 0, ["keepdims"], checkInputGradient: false);   // piecewise
     [Fact] public void ZeroPadding2D() => LayerContract.Run(() => new ZeroPadding2D(((1, 0), (2, 1))), [Image], 0, 0, ["padding"]);
