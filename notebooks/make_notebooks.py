@@ -859,7 +859,8 @@ var train = Pipeline.Models.Utils.ImageDatasetFromDirectory(Path.Combine(photos,
 var test = Pipeline.Models.Utils.ImageDatasetFromDirectory(Path.Combine(photos, "test"), labelMode: "binary", imageSize: (224, 224), batchSize: 32, shuffle: false);
 Console.WriteLine($"training: {train.FilePaths.Count} images, test: {test.FilePaths.Count} images, classes: {string.Join(", ", train.ClassNames)}");
 var (firstImages, firstLabels) = train.First();
-Show.Images(firstImages.div(255), firstLabels.data<float>().ToArray().Select(l => train.ClassNames[(int)l]).ToList(), count: 8);
+var thumbnails = Pipeline.Image.Resize(firstImages, 96, 96, antialias: true);
+Show.Images(thumbnails.div(255), firstLabels.data<float>().ToArray().Select(l => train.ClassNames[(int)l]).ToList(), count: 8);
 """),
 md("""
 ## The pretrained base, frozen

@@ -85,7 +85,7 @@ public class TutorialNotebookTests
         Assert.Contains("Epoch 7/7", output);
         var accuracies = Regex.Matches(output, @"test_accuracy: ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(2, accuracies.Count);
-        // ImageNet features make cats and dogs easy: a committed run gives 0.83 and 0.90 (chance: 0.5).
+        // ImageNet features make cats and dogs easy: runs here gave 0.82-0.90 after the head, 0.90-0.93 after fine-tuning (chance: 0.5).
         Assert.All(accuracies, a => Assert.True(a >= 0.75, $"test accuracies {string.Join(", ", accuracies)}"));
     }
 
