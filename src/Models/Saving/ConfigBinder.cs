@@ -159,6 +159,20 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                 case JsonArray a when IsIntTuple(target) && a.Count == target.GetGenericArguments().Length:
                     value = Activator.CreateInstance(target, [.. a.Select(x => (object)x!.GetValue<int>())]);
                     return true;
+                case JsonArray a when IsTuple(target) && a.Count == target.GetGenericArguments().Length:
+                    // Nested pairs: ZeroPadding2D's and Cropping2D's ((top, bottom), (left, right)) written as [[1, 0], [2, 1]].
+                    var parts = new object?[a.Count];
+                    for (int i = 0; i < a.Count; i++)
+                        if (!TryConvert(a[i], target.GetGenericArguments()[i], $"{where}[{i}]", out parts[i], out problem)) return false;
+                    value = Activator.CreateInstance(target, parts);
+                    return true;
+                case JsonValue v when target.IsArray && v.GetValueKind() == JsonValueKind.Number:
+                    // One number where a list is taken: Keras writes LayerNormalization's axis as -1 or as [-2, -1].
+                    var single = Array.CreateInstance(target.GetElementType()!, 1);
+                    if (!TryConvert(v, target.GetElementType()!, where, out var only, out problem)) return false;
+                    single.SetValue(only, 0);
+                    value = single;
+                    return true;
                 case JsonArray a when target.IsArray:
                     var element = target.GetElementType()!;
                     var array = Array.CreateInstance(element, a.Count);
@@ -210,6 +224,8 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
         problem = $"'{where}' = {node.ToJsonString()} does not fit {target.Name}";
         return false;
     }
+
+    static bool IsTuple(Type t) => t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
 
     static bool IsIntTuple(Type t) =>
         t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal) && t.GetGenericArguments().All(a => a == typeof(int));
