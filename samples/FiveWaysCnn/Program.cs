@@ -80,17 +80,7 @@ static (double Accuracy, double? Restored) Keras(Model model, (Tensor X, Tensor 
     return (accuracy, null);
 }
 
-static Sequential TutorialSequential() => new(
-[
-    new Input([32, 32, 3]),
-    new Conv2D(32, 3, padding: "same", activation: "relu"),
-    new MaxPooling2D(2),
-    new Conv2D(64, 3, padding: "same", activation: "relu"),
-    new MaxPooling2D(2),
-    new Flatten(),
-    new Dense(256, activation: "relu"),
-    new Dense(10, activation: "softmax"),
-]);
+static Sequential TutorialSequential() => TutorialCnn.Build();
 
 /// <summary>Way 4: the tutorial's network as a Model subclass (registered so that Models.LoadModel can rebuild it).</summary>
 [KerasSerializable(package: "FiveWaysCnn")]

@@ -2,8 +2,8 @@ using Pipeline.Models;
 using Pipeline.Models.Layers;
 
 /// <summary>
-/// The tutorial's CIFAR-10 network, layer for layer as in samples/QuickStart and samples/FiveWaysCnn
-/// (Conv32-Pool-Conv64-Pool-Dense256-Dense10), with the augmentation layers of the "layers" route in front.
+/// The tutorial's CIFAR-10 network (Conv32-Pool-Conv64-Pool-Dense256-Dense10), shared by the samples that train it
+/// (FiveWaysCnn, DataAugmentation; linked into each project), optionally with augmentation layers in front.
 /// </summary>
 internal static class TutorialCnn
 {
