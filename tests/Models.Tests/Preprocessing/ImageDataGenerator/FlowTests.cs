@@ -85,6 +85,19 @@ public class FlowTests
     }
 
     [Fact]
+    public void Flow_without_labels_feeds_Predict_in_the_order_of_x()
+    {
+        var (x, _) = TinyData.Blocks(20, seed: 2);
+        using var model = TinyData.SmallCnn();
+        var images = new ImageDataGenerator(validationSplit: 0.5).Flow(x, batchSize: 8, shuffle: false, subset: "validation");
+        var predictions = model.Predict(images, verbose: 0);
+        Assert.Equal([10, 3], predictions.shape);
+        using var first = x.slice(0, 0, 10, 1);
+        var direct = model.Predict(first, verbose: 0);
+        Assert.True(NumSharp.np.allclose(direct, predictions));
+    }
+
+    [Fact]
     public void Without_shuffle_the_batches_follow_the_array_order()
     {
         var (x, y) = Numbered(10);

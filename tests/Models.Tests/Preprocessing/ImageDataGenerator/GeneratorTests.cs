@@ -117,6 +117,25 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void Fit_statistics_over_more_images_than_one_chunk_match_a_plain_loop()
+    {
+        manual_seed(4);
+        using var x = (rand(2500, 3, 3, 2) * 255).round().to_type(ScalarType.Byte);
+        var generator = new ImageDataGenerator(featurewiseStdNormalization: true);
+        generator.Fit(x);
+
+        var values = x.data<byte>().ToArray();
+        for (int c = 0; c < 2; c++)
+        {
+            var channel = values.Where((_, i) => i % 2 == c).Select(v => (double)v).ToArray();
+            double mean = channel.Average();
+            double std = Math.Sqrt(channel.Select(v => (v - mean) * (v - mean)).Average());
+            Assert.Equal(mean, generator.Mean![c], 3);
+            Assert.Equal(std, generator.Std![c], 3);
+        }
+    }
+
+    [Fact]
     public void Standardize_rescales_then_centres_and_normalizes_each_image_by_itself()
     {
         using var x = tensor(new float[] { 0, 255, 510, 765, 10, 10, 10, 30 }, [2, 2, 2, 1]);
