@@ -115,7 +115,7 @@ public class TutorialNotebookTests
 
         Assert.Contains("x: Byte (5000, 32, 32, 3), y: (5000, 1)", output);   // Keras's load_data() shapes
         Assert.Contains("training: 2000 images, validation: 500 images", output);
-        Assert.Contains("-> Map(augment) -> Batch(64)", output);
+        Assert.Contains("-> Map(augment, numParallelCalls=AUTOTUNE) -> Batch(64)", output);
         Assert.Contains("Total params: 1,070,794", output);   // the tutorial's network; augmentation layers have no weights
         // The image grid, the three augmentation grids and two training-curve pictures, inline.
         Assert.True(Regex.Matches(output, "data:image/png;base64,").Count >= 6, "fewer than six pictures were shown");
