@@ -149,13 +149,6 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                 case JsonArray a when IsIntTuple(target) && a.Count == target.GetGenericArguments().Length:
                     value = Activator.CreateInstance(target, [.. a.Select(x => (object)x!.GetValue<int>())]);
                     return true;
-                case JsonValue v when target.IsArray && v.GetValueKind() == JsonValueKind.Number:
-                    // Keras writes one axis as a number where a list of axes is accepted (LayerNormalization's axis: -1).
-                    if (!TryConvert(v, target.GetElementType()!, where, out var single, out problem)) return false;
-                    var one = Array.CreateInstance(target.GetElementType()!, 1);
-                    one.SetValue(single, 0);
-                    value = one;
-                    return true;
                 case JsonArray a when target.IsArray:
                     var element = target.GetElementType()!;
                     var array = Array.CreateInstance(element, a.Count);
