@@ -15,7 +15,9 @@ namespace Pipeline.Records;
 /// interleaved one at a time, in the same deterministic order as TensorFlow's
 /// <c>interleave(cycle_length=num_parallel_reads, block_length=1)</c>.
 /// Corrupt data raises <see cref="DataLossException"/> naming the file and offset, unless <c>skipCorrupt</c> is set,
-/// in which case it is dropped and counted in <see cref="SkippedRecords"/>.
+/// in which case it is dropped and counted in <see cref="SkippedRecords"/>. A record that frames correctly but does not
+/// parse (<see cref="ExampleParser"/> in a later <c>Map</c>) is named in the parser's error by file, record index and
+/// byte offset: the dataset remembers where the last 65,536 records it read came from.
 /// </remarks>
 public sealed class TFRecordDataset : Dataset<byte[]>
 {
@@ -107,7 +109,7 @@ public sealed class TFRecordDataset : Dataset<byte[]>
     private IEnumerable<byte[]> ReadFile(string file, CancellationToken cancel)
     {
         using var reader = new TFRecordReader(file, Compression, BufferSize, SkipCorrupt);
-        long skippedRecords = 0, skippedBytes = 0;
+        long skippedRecords = 0, skippedBytes = 0, index = 0;
         try
         {
             while (reader.TryReadNext(out var record))
@@ -116,6 +118,8 @@ public sealed class TFRecordDataset : Dataset<byte[]>
                 Account(reader, ref skippedRecords, ref skippedBytes);
                 var copy = GC.AllocateUninitializedArray<byte>(record.Length);
                 record.Span.CopyTo(copy);
+                // Remembered so that a parse error in a later Map names this record (ExampleParser looks it up).
+                RecordOrigins.Add(copy.Length, reader.LastDataCrc, file, index++, reader.LastRecordOffset, Compression != TFRecordCompression.None);
                 yield return copy;
             }
         }

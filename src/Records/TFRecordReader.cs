@@ -150,9 +150,17 @@ public sealed class TFRecordReader : IDisposable
             }
             record = new ReadOnlyMemory<byte>(_buf, _pos + RecordFormat.HeaderSize, (int)length);
             _pos += total;
+            LastRecordOffset = start;
+            LastDataCrc = dataCrc;
             return true;
         }
     }
+
+    /// <summary>Byte offset of the record <see cref="TryReadNext"/> returned last (decompressed offset for GZIP/ZLIB).</summary>
+    internal long LastRecordOffset { get; private set; }
+
+    /// <summary>The verified masked CRC-32C of the record <see cref="TryReadNext"/> returned last.</summary>
+    internal uint LastDataCrc { get; private set; }
 
     /// <summary>Closes the file (or the stream unless it was left open).</summary>
     public void Dispose()

@@ -166,7 +166,7 @@ public partial class ApiMapTests
         var text = string.Concat(summary.Nodes().Select(n => n switch
         {
             XText t => t.Value,
-            XElement { Name.LocalName: "see" or "seealso" } e => ((string?)e.Attribute("cref"))?.Split('.', ':').Last().Split('(')[0].Split('`')[0]
+            XElement { Name.LocalName: "see" or "seealso" } e => ((string?)e.Attribute("cref"))?.Split('(')[0].Split('.', ':').Last().Split('`')[0]
                                                                   ?? (string?)e.Attribute("langword") ?? e.Value,
             XElement { Name.LocalName: "paramref" or "typeparamref" } e => (string?)e.Attribute("name") ?? "",
             XElement e => e.Value,

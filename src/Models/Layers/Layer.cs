@@ -73,6 +73,13 @@ public abstract partial class Layer : Module
     /// <summary>The class name Keras files and summaries use (InputLayer for <see cref="Input"/>).</summary>
     internal virtual string KerasClassName => GetType().Name;
 
+    /// <summary>
+    /// Sub-groups of a Keras 3 weights file under which this layer's own variables lie, for a built-in layer whose
+    /// Keras counterpart keeps them in sub-layers we do not have as objects (MultiHeadAttention's query_dense, ...).
+    /// Null: all in the layer's own <c>vars</c>. A user's layer gets sub-groups by holding sub-layers, as in Keras.
+    /// </summary>
+    internal virtual IReadOnlyList<(string Path, IReadOnlyList<Variable> Variables)>? KerasWeightGroups => null;
+
     // ---------------------------------------------------------------- weights and tracking
 
     /// <summary>

@@ -202,6 +202,17 @@ public sealed class MultiHeadAttention : Layer
         return y.reshape(x.shape[0], x.shape[1], heads, dim).permute(0, 2, 1, 3);
     }
 
+    /// <summary>Keras 3 keeps the projections in EinsumDense sub-layers: layers/&lt;mha&gt;/query_dense/vars/0 = kernel, 1 = bias.</summary>
+    internal override IReadOnlyList<(string Path, IReadOnlyList<Variable> Variables)>? KerasWeightGroups => _queryKernel is null ? null :
+    [
+        ("query_dense", Group(_queryKernel, _queryBias)),
+        ("key_dense", Group(_keyKernel!, _keyBias)),
+        ("value_dense", Group(_valueKernel!, _valueBias)),
+        ("output_dense", Group(_outputKernel!, _outputBias)),
+    ];
+
+    static Variable[] Group(Variable kernel, Variable? bias) => bias is null ? [kernel] : [kernel, bias];
+
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()
     {

@@ -37,6 +37,8 @@ public abstract class Loss
     protected Loss(string? name, string reduction)
     {
         ArgumentNullException.ThrowIfNull(reduction);
+        // Keras 2 called the default "auto" and wrote it into every saved training config.
+        if (reduction == "auto") reduction = "sum_over_batch_size";
         if (Array.IndexOf(ReductionNames, reduction) < 0)
             throw new ArgumentException(
                 $"Invalid value for argument `reduction`. Expected one of {{{string.Join(", ", ReductionNames.Select(r => $"'{r}'"))}}}. Received: reduction={reduction}",

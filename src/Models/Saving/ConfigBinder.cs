@@ -126,6 +126,12 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                 case JsonValue v when target == typeof(int):
                     value = v.GetValue<int>();
                     return true;
+                case JsonArray a when target == typeof(int) && a.Count > 0 && a.All(x => x is JsonValue e && e.GetValueKind() == JsonValueKind.Number)
+                                      && a.Select(x => x!.GetValue<int>()).Distinct().Count() == 1:
+                    // Keras writes one number as a list where we take one: BatchNormalization's axis as [3] (Keras 2), a
+                    // DepthwiseConv2D dilation_rate as [1, 1]. Lists whose values differ still fail below, naming the key.
+                    value = a[0]!.GetValue<int>();
+                    return true;
                 case JsonValue v when target == typeof(long):
                     value = v.GetValue<long>();
                     return true;
@@ -134,6 +140,10 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                     return true;
                 case JsonValue v when target == typeof(float):
                     value = v.GetValue<float>();
+                    return true;
+                case JsonValue v when target == typeof(bool) && v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() is 0 or 1:
+                    // Python code may pass 1 for True (scale=1 in a Keras 2.14 BatchNormalization); Keras keeps it as given.
+                    value = v.GetValue<double>() == 1;
                     return true;
                 case JsonValue v when target == typeof(bool):
                     value = v.GetValue<bool>();
@@ -148,6 +158,20 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
                     return true;
                 case JsonArray a when IsIntTuple(target) && a.Count == target.GetGenericArguments().Length:
                     value = Activator.CreateInstance(target, [.. a.Select(x => (object)x!.GetValue<int>())]);
+                    return true;
+                case JsonArray a when IsTuple(target) && a.Count == target.GetGenericArguments().Length:
+                    // Nested pairs: ZeroPadding2D's and Cropping2D's ((top, bottom), (left, right)) written as [[1, 0], [2, 1]].
+                    var parts = new object?[a.Count];
+                    for (int i = 0; i < a.Count; i++)
+                        if (!TryConvert(a[i], target.GetGenericArguments()[i], $"{where}[{i}]", out parts[i], out problem)) return false;
+                    value = Activator.CreateInstance(target, parts);
+                    return true;
+                case JsonValue v when target.IsArray && v.GetValueKind() == JsonValueKind.Number:
+                    // One number where a list is taken: Keras writes LayerNormalization's axis as -1 or as [-2, -1].
+                    var single = Array.CreateInstance(target.GetElementType()!, 1);
+                    if (!TryConvert(v, target.GetElementType()!, where, out var only, out problem)) return false;
+                    single.SetValue(only, 0);
+                    value = single;
                     return true;
                 case JsonArray a when target.IsArray:
                     var element = target.GetElementType()!;
@@ -200,6 +224,8 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
         problem = $"'{where}' = {node.ToJsonString()} does not fit {target.Name}";
         return false;
     }
+
+    static bool IsTuple(Type t) => t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
 
     static bool IsIntTuple(Type t) =>
         t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal) && t.GetGenericArguments().All(a => a == typeof(int));

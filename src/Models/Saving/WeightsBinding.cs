@@ -31,7 +31,15 @@ internal static class WeightsBinding
         if (!visited.Add(layer)) return;
         var nested = new HashSet<Variable>(layer.Layers.SelectMany(l => l.Weights), ReferenceEqualityComparer.Instance);
         var own = layer.Weights.Where(w => !nested.Contains(w)).ToArray();
-        result.Add(ForVariables(path, layer.Name, $"layer \"{layer.Name}\" ({layer.GetType().Name})", own));
+        var description = $"layer \"{layer.Name}\" ({layer.GetType().Name})";
+        if (layer.KerasWeightGroups is { } groups)
+        {
+            var grouped = new HashSet<Variable>(groups.SelectMany(g => g.Variables), ReferenceEqualityComparer.Instance);
+            result.Add(ForVariables(path, layer.Name, description, [.. own.Where(w => !grouped.Contains(w))]));
+            foreach (var (sub, variables) in groups)
+                result.Add(ForVariables(Join(path, sub), sub, $"{description} {sub}", variables));
+        }
+        else result.Add(ForVariables(path, layer.Name, description, own));
         if (layer is Model model && (model is Sequential || model.Graph is not null))
         {
             var used = new Dictionary<string, int>(StringComparer.Ordinal);

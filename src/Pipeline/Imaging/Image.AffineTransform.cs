@@ -20,7 +20,20 @@ public static partial class Image
     /// "wrap" (a b c d | a b c d), "constant" (k k | a b c d | k k, with <paramref name="fillValue"/>) or "nearest" (a a | a b c d | d d).</param>
     /// <param name="fillValue">The constant for "constant".</param>
     /// <returns>float32 images of the input's shape.</returns>
-    public static Tensor AffineTransform(Tensor images, Tensor transforms, string interpolation = "bilinear", string fillMode = "constant", double fillValue = 0)
+    public static Tensor AffineTransform(Tensor images, Tensor transforms, string interpolation = "bilinear", string fillMode = "constant", double fillValue = 0) =>
+        Warp(images, transforms, interpolation, fillMode, fillValue, ndimageBoundaries: false);
+
+    /// <summary>
+    /// <see cref="AffineTransform"/> with <c>scipy.ndimage.affine_transform</c>'s boundaries (what Keras's
+    /// <c>ImageDataGenerator</c> warps with, <c>order</c> 0 or 1): source coordinates in float64, "wrap" repeats with
+    /// period size - 1 (the first and last pixels coincide), "constant" gives the fill value wherever the source
+    /// coordinate lies outside [0, size - 1] (no blending with the fill value), "nearest" rounds halves up; "reflect"
+    /// and clamped "nearest" fills are TensorFlow's and scipy's alike.
+    /// </summary>
+    internal static Tensor AffineTransformNdimage(Tensor images, Tensor transforms, string interpolation, string fillMode, double fillValue) =>
+        Warp(images, transforms, interpolation, fillMode, fillValue, ndimageBoundaries: true);
+
+    static Tensor Warp(Tensor images, Tensor transforms, string interpolation, string fillMode, double fillValue, bool ndimageBoundaries)
     {
         ArgumentNullException.ThrowIfNull(transforms);
         if (interpolation is not ("bilinear" or "nearest"))
@@ -34,11 +47,13 @@ public static partial class Image
             var t = transforms.dim() == 1 ? transforms.unsqueeze(0).expand(n, 8) : transforms;
             if (t.shape[0] != n || t.shape[1] != 8)
                 throw new ArgumentException($"AffineTransform: expected transforms of shape ({n}, 8), but got [{string.Join(", ", transforms.shape)}].", nameof(transforms));
-            t = t.to(ScalarType.Float32).to(x.device);
-            var input = x.to_type(ScalarType.Float32);
+            // scipy computes coordinates and interpolates in double; TensorFlow in float32.
+            var precision = ndimageBoundaries ? ScalarType.Float64 : ScalarType.Float32;
+            t = t.to(precision).to(x.device);
+            var input = x.to_type(precision);
             // Output grid (x = column, y = row), then each image's source coordinates.
-            var ys = arange(h, ScalarType.Float32, x.device).view(1, h, 1).expand(n, h, w);
-            var xs = arange(w, ScalarType.Float32, x.device).view(1, 1, w).expand(n, h, w);
+            var ys = arange(h, precision, x.device).view(1, h, 1).expand(n, h, w);
+            var xs = arange(w, precision, x.device).view(1, 1, w).expand(n, h, w);
             Tensor P(int i) => t[.., i].view(n, 1, 1);
             var k = (P(6) * xs + P(7) * ys).add_(S.One, S.One);
             var srcX = (P(0) * xs + P(1) * ys + P(2)) / k;
@@ -53,7 +68,9 @@ public static partial class Image
                 return all.index_select(0, index).reshape(n, h, w, c);
             }
             Tensor result;
-            if (interpolation == "nearest")
+            if (ndimageBoundaries)
+                result = NdimageSample(srcY, srcX, h, w, Gather, interpolation, fillMode, fillValue);
+            else if (interpolation == "nearest")
             {
                 var (r, rValid) = MapTap(srcY.round(), h, fillMode);
                 var (q, qValid) = MapTap(srcX.round(), w, fillMode);
@@ -81,8 +98,79 @@ public static partial class Image
                 var bottom = Tap(r1, r1v, q0, q0v) * wx0 + Tap(r1, r1v, q1, q1v) * wx;
                 result = top * wy0 + bottom * wy;
             }
+            if (result.dtype != ScalarType.Float32) result = result.to_type(ScalarType.Float32);
             return result.MoveToOuterDisposeScope();
         });
+    }
+
+    /// <summary>
+    /// scipy.ndimage's sampling (order 0 or 1): the source coordinate is first mapped into the image by the mode, as
+    /// ndimage's map_coordinate does, then read from its taps, which the mapping keeps within [0, size - 1].
+    /// </summary>
+    static Tensor NdimageSample(Tensor srcY, Tensor srcX, long h, long w, Func<Tensor, Tensor, Tensor> gather, string interpolation, string fillMode, double fillValue)
+    {
+        var (y, yValid) = NdimageCoordinate(srcY, h, fillMode);
+        var (x, xValid) = NdimageCoordinate(srcX, w, fillMode);
+        using var zero = 0.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var lastY = (h - 1).ToScalar();
+        using var lastX = (w - 1).ToScalar();
+        Tensor Index(Tensor tap, Scalar last) => tap.clamp(zero, last).to_type(ScalarType.Int64);
+        Tensor result;
+        if (interpolation == "nearest")
+        {
+            // ndimage's order 0 takes floor(c + 0.5): halves round up, not to even.
+            result = gather(Index(y.add(half).floor_(), lastY), Index(x.add(half).floor_(), lastX));
+        }
+        else
+        {
+            var y0 = y.floor();
+            var x0 = x.floor();
+            var wy = (y - y0).unsqueeze(-1);
+            var wx = (x - x0).unsqueeze(-1);
+            var wy0 = wy.neg().add_(S.One, S.One);
+            var wx0 = wx.neg().add_(S.One, S.One);
+            // A second tap past the last pixel only occurs with weight 0 (c == size - 1), so clamping it is exact.
+            var r0 = Index(y0, lastY);
+            var r1 = Index(y0.add(S.One, S.One), lastY);
+            var q0 = Index(x0, lastX);
+            var q1 = Index(x0.add(S.One, S.One), lastX);
+            var top = gather(r0, q0) * wx0 + gather(r0, q1) * wx;
+            var bottom = gather(r1, q0) * wx0 + gather(r1, q1) * wx;
+            result = top * wy0 + bottom * wy;
+        }
+        return fillMode == "constant" ? Fill(result, yValid.logical_and(xValid), fillValue) : result;
+    }
+
+    /// <summary>ndimage's map_coordinate for one axis: the continuous coordinate mapped into [0, size - 1] by the mode.</summary>
+    static (Tensor Coordinate, Tensor Valid) NdimageCoordinate(Tensor c, long size, string fillMode)
+    {
+        using var zero = 0.ToScalar();
+        using var last = (size - 1).ToScalar();
+        var valid = c.ge(zero).logical_and(c.le(last));
+        switch (fillMode)
+        {
+            case "wrap":
+                {
+                    if (size <= 1) return (zeros_like(c), valid);
+                    // Period size - 1, applied only outside [0, size - 1]: below 0, c + p (floor(-c / p) + 1); above, c - p floor(c / p).
+                    using var period = (size - 1).ToScalar();
+                    var below = c + c.neg().div(period).floor_().add_(S.One, S.One).mul_(period);
+                    var above = c - c.div(period).floor_().mul_(period);
+                    return (where(c.lt(zero), below, where(c.gt(last), above, c)), valid);
+                }
+            case "reflect":
+                {
+                    // Half-sample symmetric about -0.5 and size - 0.5: period 2 size, the second half mirrored.
+                    using var period = (2 * size).ToScalar();
+                    using var mirror = (2 * size - 1).ToScalar();
+                    using var half = 0.5.ToScalar();
+                    var m = c.add(half).remainder(period).sub_(half);
+                    return (where(m.gt(last), m.neg().add_(mirror, S.One), m), valid);
+                }
+            default:   // nearest clamps; constant clamps too and is masked by valid afterwards
+                return (c.clamp(zero, last), valid);
+        }
     }
 
     /// <summary>Maps integer taps (as float) into [0, size) by the fill mode; for "constant" also says which were inside.</summary>

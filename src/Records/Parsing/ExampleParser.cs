@@ -33,7 +33,14 @@ public static class ExampleParser
     {
         ArgumentNullException.ThrowIfNull(serialized);
         ArgumentNullException.ThrowIfNull(features);
-        return ParseExamples([serialized], features, batched: false, allowWire: true);
+        try
+        {
+            return ParseExamples([serialized], features, batched: false, allowWire: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw RecordOrigins.WithOrigin(serialized, e);
+        }
     }
 
     /// <summary>Parses a batch of serialized <see cref="Example"/>s (<c>tf.io.parse_example</c>).</summary>
@@ -65,13 +72,37 @@ public static class ExampleParser
         return ParseFeatureMaps(new ProtoSource(maps), entries, batched);
     }
 
-    /// <summary>Parses one serialized <see cref="SequenceExample"/> (<c>tf.io.parse_single_sequence_example</c>).</summary>
-    /// <param name="serialized">The record bytes.</param>
+    /// <summary>
+    /// Parses one serialized <see cref="SequenceExample"/> (<c>tf.io.parse_single_sequence_example</c>). In a <c>Map</c> over
+    /// a <see cref="TFRecordDataset"/>, the result is a Dataset element like TensorFlow's pair of parsed
+    /// dictionaries: <c>PaddedBatch</c> pads every feature list to the longest sequence in the batch (string steps with
+    /// empty strings) and batches the context; <c>Batch</c> needs sequences of one length.
+    /// <code>
+    /// var batches = new TFRecordDataset(files, TFRecordCompression.Gzip)
+    ///     .Map(r =&gt; ExampleParser.ParseSingleSequenceExample(r, context, sequence))
+    ///     .PaddedBatch(32);   // (Context, FeatureLists), feature lists [32, longest, ..shape]
+    /// </code>
+    /// </summary>
+    /// <param name="serialized">The record bytes. A record a <see cref="TFRecordDataset"/> read recently that does not parse is
+    /// named in the error by its file, record index and byte offset.</param>
     /// <param name="contextFeatures">Descriptions of context features (FixedLenFeature, VarLenFeature), or null.</param>
     /// <param name="sequenceFeatures">Descriptions of feature lists (FixedLenSequenceFeature: <c>[steps, ..shape]</c>;
     /// VarLenFeature: sparse <c>[steps, maxLength]</c>), or null.</param>
-    /// <returns>The context results and the feature-list results; dispose both.</returns>
+    /// <returns>The context results and the feature-list results; dispose both (as a Dataset element: the receiver's).</returns>
     public static (ParsedFeatures Context, ParsedFeatures FeatureLists) ParseSingleSequenceExample(ReadOnlySpan<byte> serialized,
+        IReadOnlyDictionary<string, FeatureSpec>? contextFeatures, IReadOnlyDictionary<string, FeatureSpec>? sequenceFeatures)
+    {
+        try
+        {
+            return ParseOneSequence(serialized, contextFeatures, sequenceFeatures);
+        }
+        catch (InvalidDataException e)
+        {
+            throw RecordOrigins.WithOrigin(serialized, e);
+        }
+    }
+
+    private static (ParsedFeatures Context, ParsedFeatures FeatureLists) ParseOneSequence(ReadOnlySpan<byte> serialized,
         IReadOnlyDictionary<string, FeatureSpec>? contextFeatures, IReadOnlyDictionary<string, FeatureSpec>? sequenceFeatures)
     {
         var example = ParseMessage(SequenceExample.Parser, serialized, "SequenceExample", 0);

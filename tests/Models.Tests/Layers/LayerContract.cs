@@ -1,31 +1,39 @@
 using Pipeline.Models.Layers;
 using Pipeline.Models.Optimizers;
+using Pipeline.Models.Saving;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Tests;
 
 /// <summary>
-/// The contract every layer honours, in the spirit of Keras's <c>run_layer_test</c>: eager and symbolic application agree
-/// with <see cref="Layer.ComputeOutputShape(int[])"/>; the weight counts are the expected ones; the config has the base keys
-/// and the layer's own; a training step changes every trainable weight and no non-trainable one (unless the layer
-/// updates statistics in its forward pass); inference is deterministic; and the input gradient matches finite differences.
+/// The contract every layer honours, in the spirit of Keras's <c>run_layer_test</c>: a layer is built by its first call;
+/// eager and symbolic application agree with <see cref="Layer.ComputeOutputShape(int[])"/> (and with the expected shape
+/// when given); the weight counts are the expected ones, with distinct paths; the config has the base keys and the
+/// layer's own, and rebuilding the layer from it (as loading a file does) gives the same config; the rebuilt layer with
+/// the original's weights computes the same outputs; inference is deterministic; a training step changes every
+/// trainable weight and no non-trainable one (unless the layer updates statistics in its forward pass); a frozen layer
+/// has no trainable weights; and the input gradient matches finite differences.
 /// </summary>
 internal static class LayerContract
 {
     internal static void Run(Func<Layer> create, int[][] inputShapes, int trainable, int nonTrainable, string[] configKeys,
-        bool forwardUpdatesNonTrainable = false, bool checkInputGradient = true, bool integerInput = false, string[]? zeroGradient = null)
+        bool forwardUpdatesNonTrainable = false, bool checkInputGradient = true, bool integerInput = false, string[]? zeroGradient = null,
+        int[]? expectedOutputShape = null, bool configRoundTrip = true)
     {
         using var scope = NewDisposeScope();
         manual_seed(1);
         Tensor MakeInput(int[] s) => integerInput ? randint(0, 10, [2, .. s.Select(d => (long)d)]) : randn([2, .. s.Select(d => (long)d)]);
         var inputs = inputShapes.Select(MakeInput).ToArray();
         using var layer = create();
+        Assert.False(layer.Built, $"{layer.GetType().Name}: built before its first call");
 
         // Shapes: eager output, ComputeOutputShape and the functional (symbolic) output agree.
         var output = inputs.Length == 1 ? layer.Apply(inputs[0]) : layer.Apply(inputs);
         int[] eager = [.. output.shape.Skip(1).Select(d => (int)d)];
         int[] declared = inputShapes.Length == 1 ? layer.ComputeOutputShape(inputShapes[0]) : layer.ComputeOutputShape(inputShapes);
         Assert.Equal(declared, eager);
+        Assert.True(layer.Built);
+        if (expectedOutputShape is not null) Assert.Equal(expectedOutputShape, eager);
         using (var symbolicTwin = create())
         {
             var symbolicInputs = inputShapes.Select(s => (KerasTensor)new Input(s)).ToArray();
@@ -37,10 +45,24 @@ internal static class LayerContract
         Assert.Equal(trainable, layer.TrainableWeights.Count);
         Assert.Equal(nonTrainable, layer.NonTrainableWeights.Count);
         Assert.Equal(layer.Weights.Sum(w => w.Shape.Aggregate(1L, (a, b) => a * b)), layer.CountParams());
+        Assert.Equal(layer.Weights.Count, layer.Weights.Select(w => w.Path).Distinct().Count());
 
         // Config.
         var config = layer.GetConfig();
         foreach (var key in new[] { "name", "trainable", "dtype" }.Concat(configKeys)) Assert.True(config.ContainsKey(key), $"{layer.GetType().Name}: config lacks \"{key}\"");
+
+        // Config and weights round trip: Keras's cls(**config) gives the same config, and with the original's
+        // weights the same outputs. (A Lambda's function is code, not config: it opts out.)
+        if (configRoundTrip)
+        {
+            var json = (System.Text.Json.Nodes.JsonObject)JsonConfig.ToJson(config)!;
+            using var rebuilt = (Layer)new ConfigBinder("contract", null).Construct(layer.GetType(), json, "contract");
+            Assert.Equal(JsonConfig.Write(json), JsonConfig.Write(JsonConfig.ToJson(rebuilt.GetConfig())!));
+            _ = inputs.Length == 1 ? rebuilt.Apply(inputs[0]) : rebuilt.Apply(inputs);
+            rebuilt.SetWeights(layer.GetWeights());
+            var same = inputs.Length == 1 ? rebuilt.Apply(inputs[0]) : rebuilt.Apply(inputs);
+            Assert.True(same.allclose(output, rtol: 1e-5, atol: 1e-6), $"{layer.GetType().Name}: the layer rebuilt from its config, with SetWeights(GetWeights()), computes different outputs");
+        }
 
         // Inference is deterministic.
         var again = inputs.Length == 1 ? layer.Apply(inputs[0]) : layer.Apply(inputs);
@@ -71,6 +93,11 @@ internal static class LayerContract
         }
 
         if (checkInputGradient && !integerInput) CheckInputGradient(layer, inputs);
+
+        // Frozen, every weight is non-trainable.
+        layer.Trainable = false;
+        Assert.Empty(layer.TrainableWeights);
+        Assert.Equal(trainable + nonTrainable, layer.NonTrainableWeights.Count);
     }
 
     /// <summary>Directional derivative of sum(output · r) along a random v: autograd against central differences (float64 inputs through float32 weights).</summary>

@@ -95,6 +95,18 @@ public class TFRecordDatasetPipelineTests
     }
 
     [Fact]
+    public void A_record_that_does_not_parse_is_named_by_file_record_and_feature()
+    {
+        var wrongType = new Dictionary<string, FeatureSpec> { ["species"] = new FixedLenFeature([], FeatureType.Float32) };
+        var ds = new TFRecordDataset([Fixtures.PenguinTrain, Fixtures.PenguinEval], TFRecordCompression.Gzip)
+            .Skip(3).Map(r => ExampleParser.ParseSingleExample(r, wrongType));
+        var error = Assert.Throws<DatasetException>(() => ds.ToList());
+        Assert.Equal(0, error.ElementIndex);
+        Assert.StartsWith($"In '{Fixtures.PenguinTrain}', record 3 (byte offset ", error.InnerException!.Message);
+        Assert.EndsWith("Key: species, Index: 0. Data types don't match. Data type: int64 but expected type: float", error.InnerException.Message);
+    }
+
+    [Fact]
     public void Cancelling_an_iteration_stops_it()
     {
         using var cts = new CancellationTokenSource();
