@@ -1,7 +1,7 @@
 using Pipeline.Models.Layers;
 using static TorchSharp.torch;
 
-namespace Pipeline.Models.Tests.Layers;
+namespace Pipeline.Models.Tests;
 
 /// <summary>Keras arguments that change what a layer computes: use_causal_mask, mask_zero, output_padding.</summary>
 public class KerasArgumentTests
