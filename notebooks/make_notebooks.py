@@ -1037,7 +1037,7 @@ code("""
 var accuracy = vit.Evaluate(xTest, yTest, verbose: 0)["accuracy"];
 Console.WriteLine($"test accuracy: {accuracy:P1}");
 var predicted = vit.Predict(xTest.narrow(0, 0, 8), verbose: 0);
-var guesses = Enumerable.Range(0, 8).Select(i => folder.ClassNames[predicted[i].argmax()]).ToList();
+var guesses = Enumerable.Range(0, 8).Select(i => folder.ClassNames[(int)predicted[i].argmax()]).ToList();
 Show.Images(xTest.narrow(0, 0, 8), guesses);
 vit.Dispose();
 Directory.Delete(cifar, recursive: true);
