@@ -1,6 +1,7 @@
 // Inline pictures for the notebooks: the library's PNG pictures (Pipeline.Models.Pictures) shown in the notebook.
 // Plain C# over the library's public API, so it works in any .NET Interactive host; the same pictures a sample saves
 // as files (Pictures.ImageGrid, AugmentationGrid, TrainingCurves) appear here inline.
+using System.IO;
 using Microsoft.DotNet.Interactive;
 using Pipeline.Models;
 using static TorchSharp.torch;

@@ -116,16 +116,20 @@ public sealed class BatchNormalization : Layer
         Tensor y;
         if (training && Trainable)
         {
-            y = nn.functional.batch_norm(x, null, null, gamma, beta, training: true, momentum: 0, eps: Epsilon);
-            using var scope = NewDisposeScope();
+            // One pass: with momentum 1 the fused kernel leaves the batch mean and the unbiased batch variance in the
+            // two buffers we hand it. Keras moves its statistics with the biased variance, so rescale by (n - 1) / n.
+            var movingMean = _movingMean!.Storage;
+            var movingVariance = _movingVariance!.Storage;
+            using var batchMean = zeros_like(movingMean);
+            using var batchVariance = ones_like(movingVariance);
+            y = nn.functional.batch_norm(x, batchMean, batchVariance, gamma, beta, training: true, momentum: 1.0, eps: Epsilon);
+            long n = x.numel() / x.shape[1];
             using var noGrad = no_grad();
-            long[] reduce = [.. Enumerable.Range(0, order.Length).Where(i => i != 1).Select(i => (long)i)];
-            var mean = x.mean(reduce);
-            var variance = x.var(reduce, unbiased: false);
             using var keep = Momentum.ToScalar();
             using var take = (1 - Momentum).ToScalar();
-            _movingMean!.Storage.mul_(keep).add_(mean, take);
-            _movingVariance!.Storage.mul_(keep).add_(variance, take);
+            using var biased = ((1 - Momentum) * (n - 1) / n).ToScalar();
+            movingMean.mul_(keep).add_(batchMean, take);
+            movingVariance.mul_(keep).add_(batchVariance, biased);
         }
         else
         {

@@ -5,12 +5,11 @@ namespace Pipeline;
 /// <summary>
 /// <c>Cache</c>: the first complete iteration stores every element (in memory, or in a file); later iterations read
 /// the store instead of the input. An iteration that stops early (break, cancellation, error) discards what it
-/// stored, so a partial cache is never served as complete. File caches are written with <see cref="AtomicFileStream"/>: renamed
-/// into place only once complete.
+/// stored, so a partial cache is never served as complete. File caches are <see cref="ElementFile"/>s (Snapshot's format):
+/// written with <see cref="AtomicFileStream"/>, renamed into place only once complete, every element CRC-checked on reading.
 /// </summary>
 sealed class CacheDataset<T>(Dataset<T> input, string? filename) : UnaryDataset<T, T>(input)
 {
-    const string Magic = "PIPELINE-CACHE-1";
     List<T>? _memory;
 
     protected override PlanStep CreateStep()
@@ -62,71 +61,17 @@ sealed class CacheDataset<T>(Dataset<T> input, string? filename) : UnaryDataset<
             throw new NotSupportedException($"Cache('{filename}'): elements of type {typeof(T).Name} cannot be written to a file; cache in memory (Cache()) or map them to tensors first.");
         if (File.Exists(path))
         {
-            foreach (var x in ReadFile(context, path)) yield return x;
+            foreach (var x in ElementFile.Read<T>(path, "Cache", "Delete the file to rebuild the cache.", context.CancellationToken)) yield return x;
             yield break;
         }
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var file = new AtomicFileStream(path);
-        var complete = false;
-        try
+        // Stopped early or failed: the partial file is removed, never renamed into place (the writer's Dispose). Complete:
+        // published (a concurrent iteration that completed the same cache first wrote equivalent content).
+        using var writer = new ElementFile.Writer<T>(path);
+        foreach (var x in Input.Read(context))
         {
-            using (var writer = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Magic);
-                writer.Write(typeof(T).ToString());
-                foreach (var x in Input.Read(context))
-                {
-                    writer.Write(true);
-                    ElementCodec.Write(writer, x!);
-                    yield return x;
-                }
-                writer.Write(false);
-            }
-            complete = true;
+            writer.Write(x);
+            yield return x;
         }
-        finally
-        {
-            // Stopped early or failed: the partial file is removed, never renamed into place. Complete: published
-            // (a concurrent iteration that completed the same cache first wrote equivalent content).
-            if (!complete) file.Abort();
-            file.Dispose();
-        }
-    }
-
-    IEnumerable<T> ReadFile(IterationContext context, string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var reader = new BinaryReader(stream);
-        string magic, type;
-        try
-        {
-            magic = reader.ReadString();
-            type = reader.ReadString();
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException($"Cache: '{path}' is not a Pipeline cache file (too short).");
-        }
-        if (magic != Magic) throw new InvalidDataException($"Cache: '{path}' is not a Pipeline cache file (expected header '{Magic}', found '{magic}').");
-        if (type != typeof(T).ToString())
-            throw new InvalidDataException($"Cache: '{path}' holds elements of type {type}, but this dataset yields {typeof(T)}; delete the file or use another filename.");
-        long index = 0;
-        while (true)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            T element;
-            try
-            {
-                if (!reader.ReadBoolean()) yield break;
-                element = Elements.Detach((T)ElementCodec.Read(reader, typeof(T)));
-            }
-            catch (EndOfStreamException e)
-            {
-                throw new InvalidDataException($"Cache: '{path}' ends inside element {index}; the file is truncated. Delete it to rebuild the cache.", e);
-            }
-            index++;
-            yield return element;
-        }
+        writer.Complete();
     }
 }

@@ -116,6 +116,26 @@ public static partial class Dataset
         return new CacheDataset<T>(dataset, filename);
     }
 
+    /// <summary>
+    /// <c>dataset.snapshot(path)</c>: saves the elements in the directory <paramref name="path"/> as the first iteration
+    /// produces them; once an iteration completed, later iterations and later runs read them from disk instead of
+    /// running the steps above. An iteration that stops early leaves the chunks it finished (files of about 64 MiB), and
+    /// the next iteration resumes from them, so the input must yield the same elements in the same order each time.
+    /// An unfinished snapshot is never read as complete; a damaged one is an error naming the file and byte offset; a
+    /// different pipeline writing to the same path is refused. Delete the directory when the data changes.
+    /// </summary>
+    /// <param name="dataset">The input.</param>
+    /// <param name="path">The snapshot's directory (created if needed).</param>
+    public static Dataset<T> Snapshot<T>(this Dataset<T> dataset, string path)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new SnapshotDataset<T>(dataset, path, DefaultSnapshotChunkBytes);
+    }
+
+    /// <summary>Chunk files close at about this size.</summary>
+    internal const long DefaultSnapshotChunkBytes = 64L << 20;
+
     /// <summary><c>dataset.apply(f)</c>: <c>f(dataset)</c>, to package a sequence of transformations as one reusable function.</summary>
     public static Dataset<TOut> Apply<T, TOut>(this Dataset<T> dataset, Func<Dataset<T>, Dataset<TOut>> transformation)
     {
