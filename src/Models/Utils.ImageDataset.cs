@@ -200,7 +200,7 @@ public static partial class Utils
     }
 
     /// <summary>Reads, decodes and resizes one file to float32 (height, width, channels) 0-255, naming the file on failure.</summary>
-    internal static Tensor LoadResized(string path, int channels, (int Height, int Width) size, string interpolation, bool cropToAspectRatio)
+    internal static Tensor LoadResized(string path, int channels, (int Height, int Width) size, string interpolation, bool cropToAspectRatio, string caller = "ImageDatasetFromDirectory")
     {
         byte[] bytes = File.ReadAllBytes(path);
         Tensor decoded;
@@ -210,7 +210,7 @@ public static partial class Utils
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"ImageDatasetFromDirectory: cannot decode '{path}': {e.Message}", e);
+            throw new InvalidDataException($"{caller}: cannot decode '{path}': {e.Message}", e);
         }
         using (decoded)
         {

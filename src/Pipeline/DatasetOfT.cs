@@ -78,6 +78,35 @@ public abstract class Dataset<T> : IDataset, IEnumerable<T>
     public Type ElementType => typeof(T);
 
     /// <summary>
+    /// The structure, dtypes and shapes of the elements (<c>dataset.element_spec</c>), with unknown dimensions as
+    /// TensorFlow prints them: <c>TensorSpec(shape=(None, 32, 32, 3), dtype=tf.float32, name=None)</c> after
+    /// <c>Batch(64)</c>. Found without reading data where the steps allow (sources of in-memory tensors, scalars, Batch,
+    /// PaddedBatch, Unbatch, steps that pass elements on, and Map, whose function is called on zeros of its input's
+    /// spec); otherwise the first element is computed and its shapes reported as they are.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The spec needs an element and the dataset is empty.</exception>
+    public ElementSpec ElementSpec => InferElementSpec() ?? ObserveElementSpec();
+
+    /// <summary>The spec found from the plan alone, or null when an element must be observed.</summary>
+    internal virtual ElementSpec? InferElementSpec() => ElementSpecs.FromType(typeof(T));
+
+    ElementSpec ObserveElementSpec()
+    {
+        foreach (var x in this)
+        {
+            try
+            {
+                return ElementSpecs.Of(x, typeof(T));
+            }
+            finally
+            {
+                Elements.Dispose(x);
+            }
+        }
+        throw new InvalidOperationException($"ElementSpec: {this} yields no element, and its element spec cannot be found without one.");
+    }
+
+    /// <summary>
     /// The number of elements one iteration yields, <see cref="Dataset.InfiniteCardinality"/> (e.g. after
     /// <c>Repeat()</c>) or <see cref="Dataset.UnknownCardinality"/> (e.g. after <c>Filter</c>); never iterates.
     /// </summary>

@@ -106,7 +106,17 @@ public sealed class TFRecordDataset : Dataset<byte[]>
                 yield return record;
     }
 
-    private IEnumerable<byte[]> ReadFile(string file, CancellationToken cancel)
+    private IEnumerable<byte[]> ReadFile(string file, CancellationToken cancel) =>
+        ReadFile(file, cancel, (reader, record, index) =>
+        {
+            var copy = GC.AllocateUninitializedArray<byte>(record.Length);
+            record.CopyTo(copy);
+            // Remembered so that a parse error in a later Map names this record (ExampleParser looks it up).
+            RecordOrigins.Add(copy.Length, reader.LastDataCrc, file, index, reader.LastRecordOffset, Compression != TFRecordCompression.None);
+            return copy;
+        });
+
+    private IEnumerable<T> ReadFile<T>(string file, CancellationToken cancel, RecordFactory<T> make)
     {
         using var reader = new TFRecordReader(file, Compression, BufferSize, SkipCorrupt);
         long skippedRecords = 0, skippedBytes = 0, index = 0;
@@ -116,16 +126,38 @@ public sealed class TFRecordDataset : Dataset<byte[]>
             {
                 cancel.ThrowIfCancellationRequested();
                 Account(reader, ref skippedRecords, ref skippedBytes);
-                var copy = GC.AllocateUninitializedArray<byte>(record.Length);
-                record.Span.CopyTo(copy);
-                // Remembered so that a parse error in a later Map names this record (ExampleParser looks it up).
-                RecordOrigins.Add(copy.Length, reader.LastDataCrc, file, index++, reader.LastRecordOffset, Compression != TFRecordCompression.None);
-                yield return copy;
+                yield return make(reader, record.Span, index++);
             }
         }
         finally
         {
             Account(reader, ref skippedRecords, ref skippedBytes);
+        }
+    }
+
+    private delegate T RecordFactory<T>(TFRecordReader reader, ReadOnlySpan<byte> record, long index);
+
+    /// <summary>
+    /// The same records in pooled buffers (<see cref="RecordBuffer"/>): no new array per record, so large records cost no
+    /// large-object-heap allocation each (no need to raise <c>System.GC.LOHThreshold</c>). Parse them in a <c>Map</c>
+    /// (<c>ExampleParser.ParseSingleExample(record, features)</c> reads the buffer in place); the step returns each buffer
+    /// to the pool when the function returns. Parse errors name the file and record index the buffer carries.
+    /// </summary>
+    /// <returns>A source with this dataset's files, compression, buffer size, parallel reads and skipCorrupt.</returns>
+    public Dataset<RecordBuffer> Pooled() => new PooledRecords(this);
+
+    private sealed class PooledRecords(TFRecordDataset records) : Dataset<RecordBuffer>
+    {
+        public override PlanStep Step => records.Step.With("pooled", true);
+
+        protected override IEnumerable<RecordBuffer> Iterate(IterationContext context)
+        {
+            if (records.NumParallelReads == 1 || records.FileNames.Count == 1)
+                return records.FileNames.SelectMany(file => records.ReadFile(file, context.CancellationToken,
+                    (reader, record, index) => new RecordBuffer(record, file, index, reader.LastRecordOffset)));
+            var files = Dataset.FromTensorSlices(records.FileNames.ToArray());
+            return files.Interleave(file => new TFRecordDataset([file], records.Compression, records.BufferSize, 1, records.SkipCorrupt) { _parent = records }.Pooled(),
+                cycleLength: records.NumParallelReads, blockLength: 1, numParallelCalls: records.NumParallelReads).WithCancellation(context.CancellationToken);
         }
     }
 

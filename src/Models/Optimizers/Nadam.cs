@@ -11,7 +11,8 @@ namespace Pipeline.Models.Optimizers;
 /// </summary>
 public sealed class Nadam : Optimizer
 {
-    double _uProduct = 1;
+    // float32, as Keras's u_product variable: a saved and restored value is then exactly the one in memory.
+    float _uProduct = 1;
 
     /// <summary>Creates a Nadam optimizer.</summary>
     /// <param name="learningRate">Step size: a number or a <see cref="LearningRateSchedule"/>; 0.001 when null.</param>
@@ -53,8 +54,13 @@ public sealed class Nadam : Optimizer
 
     double U(long step) => Beta1 * (1 - 0.5 * Math.Pow(0.96, step));
 
+    // Keras keeps the product as an optimizer variable (created after the momentums and velocities).
+    internal override IReadOnlyList<(string Name, double Value)> ScalarState => [("u_product", _uProduct)];
+
+    internal override void RestoreScalarState(IReadOnlyList<double> values) => _uProduct = (float)values[0];
+
     // Keras advances the product once per step, before the per-variable updates.
-    private protected override void BeginStep(long localStep) => _uProduct *= U(localStep);
+    private protected override void BeginStep(long localStep) => _uProduct = (float)(_uProduct * U(localStep));
 
     private protected override void UpdateStep(Tensor gradient, Tensor variable, Tensor[] slots, double learningRate, long localStep)
     {

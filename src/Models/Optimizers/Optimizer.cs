@@ -219,6 +219,15 @@ public abstract class Optimizer
     /// <summary>Sets the update count, as loading a saved optimizer does.</summary>
     internal void RestoreIterations(long iterations) => Iterations = iterations;
 
+    /// <summary>
+    /// Scalar state Keras keeps after the per-variable state (Nadam's <c>u_product</c>), in Keras's order; saved with the
+    /// optimizer and restored by <see cref="RestoreScalarState"/>, so a resumed run updates exactly as an uninterrupted one.
+    /// </summary>
+    internal virtual IReadOnlyList<(string Name, double Value)> ScalarState => [];
+
+    /// <summary>Sets the values of <see cref="ScalarState"/>, in its order.</summary>
+    internal virtual void RestoreScalarState(IReadOnlyList<double> values) { }
+
     /// <summary>Names of the per-variable state tensors the algorithm keeps (Keras's optimizer variables).</summary>
     private protected abstract string[] SlotNames { get; }
 

@@ -65,7 +65,7 @@ public sealed class DirectoryIterator : Iterator
         try
         {
             for (int i = 0; i < indices.Length; i++)
-                images[i] = Utils.LoadResized(_filepaths[indices[i]], _channels, _targetSize, _interpolation, cropToAspectRatio: false);
+                images[i] = Utils.LoadResized(_filepaths[indices[i]], _channels, _targetSize, _interpolation, cropToAspectRatio: false, caller: "ImageDataGenerator.FlowFromDirectory");
             var batch = stack(images);
             var classes = indices.Select(i => Classes[(int)i]).ToArray();
             Tensor labels = ClassMode switch

@@ -25,7 +25,10 @@ public sealed partial class ImageDataGenerator
     /// <returns>The iterator, a <see cref="Dataset{T}"/> of (images, labels).</returns>
     /// <exception cref="ArgumentException">Shapes disagree, <paramref name="subset"/> is unknown or given without a
     /// validation split, or the two subsets would not hold the same label values.</exception>
-    public NumpyArrayIterator Flow(Tensor x, Tensor y, int batchSize = 32, bool shuffle = true, long? seed = null, string? subset = null)
+    public NumpyArrayIterator Flow(Tensor x, Tensor y, int batchSize = 32, bool shuffle = true, long? seed = null, string? subset = null) =>
+        FlowCore(x, y, batchSize, shuffle, seed, subset, checkLabels: true);
+
+    NumpyArrayIterator FlowCore(Tensor x, Tensor y, int batchSize, bool shuffle, long? seed, string? subset, bool checkLabels)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -37,7 +40,7 @@ public sealed partial class ImageDataGenerator
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"ImageDataGenerator.Flow: batchSize must be positive; got {batchSize}.");
         var (start, stop) = SubsetRange(subset, x.shape[0], nameof(Flow));
         Tensor xs = x.slice(0, start, stop, 1), ys = y.slice(0, start, stop, 1);
-        if (subset is not null)
+        if (subset is not null && checkLabels)
         {
             // Keras refuses a split whose two sides hold different label values (sorted data, usually).
             long split = (long)(x.shape[0] * ValidationSplit);
@@ -64,6 +67,27 @@ public sealed partial class ImageDataGenerator
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         return Flow(x.ToTensor(), y.ToTensor(), batchSize, shuffle, seed, subset);
+    }
+
+    /// <summary>
+    /// Keras's <c>tf.keras.preprocessing.image.ImageDataGenerator.flow</c> without labels: batches of augmented,
+    /// standardized images alone, e.g. for <c>model.Predict(datagen.Flow(xTest, shuffle: false))</c>.
+    /// </summary>
+    /// <param name="x">Images (batch, height, width, channels), any real dtype.</param>
+    /// <param name="batchSize">Images per batch.</param>
+    /// <param name="shuffle">Draw a new order every epoch (pass false to keep the predictions in the order of x).</param>
+    /// <param name="seed">Seed of the order and the transforms.</param>
+    /// <param name="subset">"training" or "validation" with a validation split.</param>
+    /// <returns>float32 (batch, height, width, channels) batches: the images of a <see cref="NumpyArrayIterator"/>.</returns>
+    public Dataset<Tensor> Flow(Tensor x, int batchSize = 32, bool shuffle = true, long? seed = null, string? subset = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 4)
+            throw new ArgumentException($"ImageDataGenerator.Flow: x should have rank 4 (batch, height, width, channels); got shape ({string.Join(", ", x.shape)}).", nameof(x));
+        // The labels are the image indices, dropped from every batch.
+        using var indices = arange(x.shape[0], ScalarType.Int64, x.device);
+        var iterator = FlowCore(x, indices, batchSize, shuffle, seed, subset, checkLabels: false);
+        return iterator.Map((images, _) => images, name: "images");
     }
 
     static double[] LabelValues(Tensor labels)

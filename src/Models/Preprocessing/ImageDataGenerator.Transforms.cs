@@ -261,6 +261,9 @@ public sealed partial class ImageDataGenerator
         return result.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Images per chunk when <see cref="Fit"/> accumulates its statistics.</summary>
+    const int FitChunk = 1024;
+
     static void CheckChannels(Tensor x, int channels)
     {
         if (x.shape[^1] != channels)
@@ -286,7 +289,7 @@ public sealed partial class ImageDataGenerator
         if (x.shape[0] == 0) throw new ArgumentException("ImageDataGenerator.Fit: x has no images.", nameof(x));
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, $"ImageDataGenerator.Fit: rounds must be >= 1; got {rounds}.");
         using var scope = NewDisposeScope();
-        var data = x.to_type(ScalarType.Float64);
+        var data = x;
         if (augment)
         {
             long s = seed ?? DeterministicRandom.NewSeed();
@@ -299,28 +302,57 @@ public sealed partial class ImageDataGenerator
                     .ToArray();
                 copies.Add(ApplyTransforms(f, parameters));
             }
-            data = cat(copies, 0).to_type(ScalarType.Float64);
+            data = cat(copies, 0);
         }
+        // Statistics accumulated in double over chunks of images, so a CIFAR-sized array is never copied whole.
+        long count = data.shape[0] * data.shape[1] * data.shape[2];
+        using var countScalar = count.ToScalar();
+        IEnumerable<Tensor> Chunks()
+        {
+            for (long start = 0; start < data.shape[0]; start += FitChunk)
+            {
+                using var chunk = data.slice(0, start, Math.Min(start + FitChunk, data.shape[0]), 1);
+                yield return chunk.to_type(ScalarType.Float64);
+            }
+        }
+        Tensor? mean = null, std = null;
         if (FeaturewiseCenter)
         {
-            var mean = data.mean([0, 1, 2]);
+            var sum = zeros(data.shape[3], ScalarType.Float64, data.device);
+            foreach (var chunk in Chunks())
+                using (chunk)
+                    sum.add_(chunk.sum([0, 1, 2]));
+            mean = sum.div_(countScalar);
             Mean = [.. mean.to_type(ScalarType.Float32).cpu().data<float>()];
-            data = data - mean;
         }
         if (FeaturewiseStdNormalization)
         {
-            var std = data.std([0, 1, 2], unbiased: false);
+            var squares = zeros(data.shape[3], ScalarType.Float64, data.device);
+            foreach (var chunk in Chunks())
+                using (chunk)
+                {
+                    chunk.sub_(mean!);
+                    using var square = chunk.mul(chunk);
+                    squares.add_(square.sum([0, 1, 2]));
+                }
+            std = squares.div_(countScalar).sqrt_();
             Std = [.. std.to_type(ScalarType.Float32).cpu().data<float>()];
-            using var epsilon = 1e-6.ToScalar();
-            data = data / std.add(epsilon);
         }
         if (ZcaWhitening)
         {
+            // sigma = X^T X / n over the centred images (featurewise std is off with ZCA, as in Keras).
             long n = data.shape[0];
-            var flat = data.reshape(n, -1);
-            using var count = n.ToScalar();
+            long features = data.shape[1] * data.shape[2] * data.shape[3];
+            var sigma = zeros([features, features], ScalarType.Float64, data.device);
+            foreach (var chunk in Chunks())
+                using (chunk)
+                {
+                    using var flat = chunk.sub_(mean!).reshape(chunk.shape[0], features);
+                    sigma.add_(flat.t().matmul(flat));
+                }
+            using var images = n.ToScalar();
             using var epsilon = ZcaEpsilon.ToScalar();
-            var sigma = flat.t().matmul(flat).div_(count);
+            sigma.div_(images);
             var (u, singular, _) = linalg.svd(sigma);
             var inverseRoot = singular.add(epsilon).rsqrt().unsqueeze(0);
             var components = (u * inverseRoot).matmul(u.t()).to_type(ScalarType.Float32);

@@ -84,6 +84,9 @@ public abstract class Iterator : Dataset<(Tensor, Tensor)>
     /// <inheritdoc />
     public override DatasetOptions? Options => _template.Options;
 
+    /// <summary>The spec from the plan (the transform called on a probe batch), so asking for it never uses up an epoch.</summary>
+    internal override ElementSpec? InferElementSpec() => _template.ElementSpec;
+
     /// <inheritdoc />
     public override long Cardinality() => (Samples + BatchSize - 1) / BatchSize;
 

@@ -7,7 +7,7 @@ namespace Pipeline.Models.Saving;
 /// <summary>
 /// The optimizer's variables in Keras 3's order: <c>iterations</c> (int64 scalar), <c>learning_rate</c> (float32
 /// scalar; absent when a schedule drives it, as in Keras), then the per-weight state in Keras's order (Adam: momentum and
-/// velocity of each trainable weight, interleaved), in Keras's layout. Loading them makes <c>Fit</c> continue exactly
+/// velocity of each trainable weight, interleaved), in Keras's layout, then scalar state such as Nadam's u_product. Loading them makes <c>Fit</c> continue exactly
 /// where the saved run stopped.
 /// </summary>
 internal static class OptimizerState
@@ -20,8 +20,10 @@ internal static class OptimizerState
         if (model.Optimizer is not { } optimizer) return null;
         bool hasLearningRate = optimizer.Schedule is null;
         var state = slots ?? [];
-        string[] names = ["iteration", .. hasLearningRate ? new[] { "learning_rate" } : [], .. state.Select((x, i) => $"{x.Variable.Path}_{i}")];
-        long[][] shapes = [[], .. hasLearningRate ? new long[][] { [] } : [], .. state.Select(x => x.Variable.Shape)];
+        // Scalar state (Nadam's u_product) exists once the optimizer has state, as in Keras once it is built.
+        var scalars = slots is null ? [] : optimizer.ScalarState;
+        string[] names = ["iteration", .. hasLearningRate ? new[] { "learning_rate" } : [], .. state.Select((x, i) => $"{x.Variable.Path}_{i}"), .. scalars.Select(s => s.Name)];
+        long[][] shapes = [[], .. hasLearningRate ? new long[][] { [] } : [], .. state.Select(x => x.Variable.Shape), .. scalars.Select(_ => Array.Empty<long>())];
         return new Saveable("optimizer", optimizer.Name, $"optimizer ({optimizer.GetType().Name})", names, shapes,
             () =>
             {
@@ -32,6 +34,7 @@ internal static class OptimizerState
                     using var scope = NewDisposeScope();
                     values.Add(variable.ToKerasLayout(slot).ToNDArray());
                 }
+                foreach (var (_, value) in scalars) values.Add(np.array((float)value).reshape(Shape.Scalar));
                 return values;
             },
             _ => throw new InvalidOperationException("Optimizer state is loaded through OptimizerState.Plan."));
@@ -54,9 +57,10 @@ internal static class OptimizerState
         int first = optimizer.Schedule is null ? 2 : 1;
         if (entry.Values.Count <= first) return () => optimizer.RestoreIterations(iterations);
         var state = slots();
-        if (entry.Values.Count != first + state.Count)
+        int scalars = optimizer.ScalarState.Count;
+        if (entry.Values.Count != first + state.Count + scalars)
         {
-            TorchRuntime.Log($"{fileName}: skipping the state of optimizer '{optimizer.Name}': it has {first + state.Count} variables " +
+            TorchRuntime.Log($"{fileName}: skipping the state of optimizer '{optimizer.Name}': it has {first + state.Count + scalars} variables " +
                 $"whereas the saved optimizer has {entry.Values.Count}; only the iteration count is restored.");
             return () => optimizer.RestoreIterations(iterations);
         }
@@ -78,6 +82,8 @@ internal static class OptimizerState
                 using var value = entry.Values[first + i].ToTensor();
                 slot.copy_(variable.ToStorageLayout(value));
             }
+            if (scalars > 0)
+                optimizer.RestoreScalarState([.. entry.Values.Skip(first + state.Count).Select(v => Convert.ToDouble(v.GetValue(), System.Globalization.CultureInfo.InvariantCulture))]);
             optimizer.RestoreIterations(iterations);
         };
     }

@@ -12,6 +12,21 @@ sealed class SlicesDataset<T>(PlanStep step, long count, Func<long, T> element, 
 
     internal long Count => count;
 
+    /// <summary>Every slice has the shape of the first.</summary>
+    internal override ElementSpec? InferElementSpec()
+    {
+        if (ElementSpecs.FromType(typeof(T)) is { } known || count == 0) return base.InferElementSpec();
+        var first = element(0);
+        try
+        {
+            return ElementSpecs.Of(first, typeof(T));
+        }
+        finally
+        {
+            Elements.Dispose(first);
+        }
+    }
+
     /// <summary>Elements [start, start+length) stacked, or null when this source cannot slice in bulk.</summary>
     internal Func<long, long, T>? Batch => batch;
 

@@ -19,6 +19,10 @@ sealed class BatchDataset<T, TBatch>(Dataset<T> input, int batchSize, bool dropR
 
     internal int BatchSize => batchSize;
 
+    /// <summary>tf.data's rule: the batch dimension is unknown unless <c>dropRemainder</c>.</summary>
+    internal override ElementSpec? InferElementSpec() =>
+        builtInCollation && Input.InferElementSpec() is { } spec ? ElementSpecs.Batched(spec, typeof(TBatch), dropRemainder ? batchSize : null) : null;
+
     /// <summary>
     /// Room reserved for one batch: the batch size up to a bound, then the list grows as elements arrive. A batch size
     /// far beyond the data (Batch(int.MaxValue) to take everything at once, as tf.data allows) must not reserve memory

@@ -14,6 +14,8 @@ sealed class MapDataset<TIn, TOut>(Dataset<TIn> input, Func<TIn, TOut> function,
 
     internal int NumParallelCalls => numParallelCalls;
 
+    internal override ElementSpec? InferElementSpec() => ElementSpecs.Through(Input.InferElementSpec(), function);
+
     public override long Cardinality() => Input.Cardinality();
 
     protected override IEnumerable<TOut> Iterate(IterationContext context)

@@ -14,6 +14,12 @@ abstract class UnaryDataset<TIn, TOut>(Dataset<TIn> input) : Dataset<TOut>
 
     protected abstract PlanStep CreateStep();
 
+    /// <summary>Steps that pass elements on unchanged (Filter, Shuffle, Take, Cache, ...) have their input's spec.</summary>
+    internal override ElementSpec? InferElementSpec() =>
+        typeof(TIn) == typeof(TOut) && (Step.Kind is StepKind.Filter or StepKind.Shuffle or StepKind.Repeat or StepKind.Prefetch or StepKind.Cache or StepKind.Slice || Step.Name == "WithOptions")
+            ? Input.InferElementSpec()
+            : base.InferElementSpec();
+
     /// <summary>The step as the plan prints it, for error messages.</summary>
     protected string Stage => Step.ToString();
 }

@@ -9,6 +9,8 @@ sealed class UnbatchDataset<T>(Dataset<T> input) : UnaryDataset<T, T>(input)
 {
     protected override PlanStep CreateStep() => new PlanStep("Unbatch", StepKind.FlatMap);
 
+    internal override ElementSpec? InferElementSpec() => Input.InferElementSpec() is { } spec ? ElementSpecs.Unbatched(spec) : null;
+
     protected override IEnumerable<T> Iterate(IterationContext context)
     {
         long index = 0;

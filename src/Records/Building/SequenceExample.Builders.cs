@@ -8,7 +8,7 @@ public sealed partial class SequenceExample
     /// A sequence example with per-example <paramref name="context"/> features and per-step feature lists:
     /// <c>SequenceExample.FromFeatures([("length", Feature.Int64(2))], [("tokens", [Feature.Int64(7, 8), Feature.Int64(9)])])</c>
     /// (two steps of <c>tokens</c>). Write it with <see cref="TFRecordWriter"/>; read it back with
-    /// <see cref="ExampleParser.ParseSingleSequenceExample"/>.
+    /// <c>ExampleParser.ParseSingleSequenceExample</c>.
     /// </summary>
     /// <param name="context">Key and feature pairs for the whole sequence, or null for none; keys must be distinct.</param>
     /// <param name="featureLists">Key and steps (one <see cref="Feature"/> per step, in order) pairs, or null for none;

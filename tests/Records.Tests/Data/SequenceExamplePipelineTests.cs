@@ -199,6 +199,26 @@ public class SequenceExamplePipelineTests
     }
 
     [Fact]
+    public void Pooled_records_parse_as_sequences_and_name_their_file_and_index()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("seq.tfrecord");
+        TFRecordWriter.WriteAll(file, Enumerable.Range(0, 7).Select(r => (IMessage)Make(r)));
+        var pooled = new TFRecordDataset(file).Pooled().Map(r => ExampleParser.ParseSingleSequenceExample(r, Context, Lists)).PaddedBatch(7);
+        var (context, lists) = Assert.Single(pooled.ToList());
+        using (context)
+        using (lists)
+        {
+            Assert.Equal(Enumerable.Range(0, 7).Select(r => 100L + r), context["label"].data<long>().ToArray());
+            Assert.Equal([7L, 4, 2], lists["frames"].shape);
+        }
+        var wrong = new Dictionary<string, FeatureSpec> { ["label"] = new FixedLenFeature([], FeatureType.String) };
+        var error = Assert.Throws<DatasetException>(() => new TFRecordDataset(file).Pooled().Skip(5).Map(r => ExampleParser.ParseSingleSequenceExample(r, wrong, null)).ToList());
+        Assert.StartsWith($"In '{file}', record 5 (byte offset ", error.InnerException!.Message);
+        Assert.EndsWith("Key: label, Index: 0. Data types don't match. Data type: int64 but expected type: string", error.InnerException.Message);
+    }
+
+    [Fact]
     public void Bytes_that_were_not_read_from_a_file_get_the_parser_error_alone()
     {
         var bytes = SequenceExample.FromFeatures([("label", Feature.Int64(1)), ("id", Feature.String(Guid.NewGuid().ToString()))], null).ToByteArray();

@@ -69,6 +69,35 @@ public class FlowTests
     }
 
     [Fact]
+    public void NumSharp_arrays_flow_too_and_without_augmentation_a_batch_is_the_rescaled_images()
+    {
+        var x = NumSharp.np.arange(2 * 4 * 4 * 3).reshape(2, 4, 4, 3).astype(NumSharp.NPTypeCode.Byte);
+        var y = NumSharp.np.array(new long[] { 1, 0 });
+        var flow = new ImageDataGenerator(rescale: 1.0 / 255).Flow(x, y, batchSize: 2, shuffle: false);
+        var (images, labels) = flow.First();
+        using (images)
+        using (labels)
+        {
+            using var expected = arange(96, dtype: ScalarType.Float32).reshape(2, 4, 4, 3) * (float)(1.0 / 255);
+            Assert.True(images.allclose(expected, rtol: 1e-6, atol: 1e-7));
+            Assert.Equal([1L, 0], labels.data<long>().ToArray());
+        }
+    }
+
+    [Fact]
+    public void Flow_without_labels_feeds_Predict_in_the_order_of_x()
+    {
+        var (x, _) = TinyData.Blocks(20, seed: 2);
+        using var model = TinyData.SmallCnn();
+        var images = new ImageDataGenerator(validationSplit: 0.5).Flow(x, batchSize: 8, shuffle: false, subset: "validation");
+        var predictions = model.Predict(images, verbose: 0);
+        Assert.Equal([10, 3], predictions.shape);
+        using var first = x.slice(0, 0, 10, 1);
+        var direct = model.Predict(first, verbose: 0);
+        Assert.True(NumSharp.np.allclose(direct, predictions));
+    }
+
+    [Fact]
     public void Without_shuffle_the_batches_follow_the_array_order()
     {
         var (x, y) = Numbered(10);
@@ -158,6 +187,9 @@ public class FlowTests
         Assert.Equal(["Range", "Shuffle", "Batch", "Map"], flow.Plan.Select(s => s.Name));
         Assert.Contains("ImageDataGenerator.Flow", flow.ToString());
         Assert.Empty(flow.Lint());
+        // Its element spec is known without using up an epoch: the first epoch's order is that of a fresh iterator.
+        Assert.Equal("(TensorSpec(shape=(None, 6, 5, 3), dtype=tf.float32, name=None), TensorSpec(shape=(None,), dtype=tf.int64, name=None))", flow.ElementSpec.ToString());
+        Assert.Equal(Epoch(new ImageDataGenerator(horizontalFlip: true).Flow(x, y, batchSize: 4, seed: 9)), Epoch(flow));
         // It composes with further steps like any dataset.
         Assert.Equal(2, Epoch(flow.Take(2).Prefetch(1)).Count);
     }
