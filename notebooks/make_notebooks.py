@@ -966,6 +966,121 @@ model.Dispose();
 """),
 ])
 
+# ---------------------------------------------------------------- classic models
+notebook("classic-models.ipynb", [
+md("""
+# Classic CNN architectures in C#
+
+The tutorial's classic-models chapter walks through the architectures that shaped image classification (VGG16,
+ResNet50, InceptionV3, DenseNet121, MobileNet, MobileNetV2), all available in Python as `keras.applications`,
+and trains a small one. This notebook builds each with `Pipeline.Models.Applications`, which builds them layer by
+layer as Keras does, with Keras's layer names, so Keras's published `.h5` ImageNet weights load into them
+(`weights: "imagenet"` downloads them; here `weights: null` keeps random weights, to stay offline). Each model's
+parameter count is printed next to the figure Keras publishes.
+
+Then it trains a small-input variant, MobileNet with `alpha` 0.25 on 32x32 CIFAR-10 images, from scratch.
+**Shortened** to run in a couple of minutes on 2 CPU cores: 100 images per class (800 to train, 200 to
+validate) and 2 epochs, so accuracy stays low (from scratch, a network needs many epochs on all 50,000 images);
+`samples/ClassicModels` runs it longer (figures in docs/classic-models.md).
+"""),
+md(PACKAGES_MD), code(PACKAGES), code(SHOW),
+md("""
+## The architectures and their parameter counts
+
+```python
+for build in [VGG16, ResNet50, InceptionV3, DenseNet121, MobileNet, MobileNetV2]:
+    model = build(weights=None)
+    print(model.name, model.count_params())
+```
+
+Random weights are drawn for every parameter, so building VGG16 (138 million parameters, 528 MB) takes a few
+seconds. The counts are Keras's to the unit.
+"""),
+code("""
+using System.Diagnostics;
+using System.IO;
+using Pipeline.Models;
+using Pipeline.Models.Layers;
+using static TorchSharp.torch;
+
+var published = new (string Name, Func<Model> Build, long Keras)[]
+{
+    ("VGG16", () => Applications.VGG16(weights: null), 138_357_544),
+    ("ResNet50", () => Applications.ResNet50(weights: null), 25_636_712),
+    ("InceptionV3", () => Applications.InceptionV3(weights: null), 23_851_784),
+    ("DenseNet121", () => Applications.DenseNet121(weights: null), 8_062_504),
+    ("MobileNet", () => Applications.MobileNet(weights: null), 4_253_864),
+    ("MobileNetV2", () => Applications.MobileNetV2(weights: null), 3_538_984),
+};
+foreach (var (name, build, keras) in published)
+{
+    using var model = build();
+    Console.WriteLine($"{name,-12} {model.Name,-22} input {string.Join("x", model.Inputs[0].Shape)}, {model.Layers.Count,3} layers, {model.CountParams(),11:N0} parameters (Keras: {keras:N0})");
+}
+"""),
+md("""
+## A look inside: ResNet50's first residual block
+
+The layers carry Keras's names (`conv2_block1_1_conv`, ...), which is what lets Keras's weight files load by name.
+`GetLayer` finds one by name, as `model.get_layer` does.
+"""),
+code("""
+using (var resnet = Applications.ResNet50(includeTop: false, weights: null))
+{
+    foreach (var layer in resnet.Layers.Where(l => l.Name.StartsWith("conv2_block1_", StringComparison.Ordinal)))
+        Console.WriteLine($"{layer.Name,-22} {layer.GetType().Name,-20} output {string.Join("x", layer.OutputShape!)}, {layer.CountParams():N0} parameters");
+    Console.WriteLine($"feature map without the top: {string.Join("x", resnet.Outputs[0].Shape)}");
+}
+"""),
+md("""
+## CIFAR-10 data
+
+The first 100 images of each class of `../shared/datasets/cifar10-train-jpeg.tar.gz`, 80% to train and 20% to
+validate (`image_dataset_from_directory` with `validation_split`).
+"""),
+code("""
+var shared = Environment.GetEnvironmentVariable("PIPELINE_SHARED_DIR") ?? Path.GetFullPath("../../shared");
+var cifar = Directory.CreateTempSubdirectory("classic-models-notebook-").FullName;
+Process.Start("tar", ["-xzf", Path.Combine(shared, "datasets", "cifar10-train-jpeg.tar.gz"), "-C", cifar, "--wildcards", "train/*/00??.jpg"])!.WaitForExit();
+Pipeline.Models.Utils.SetRandomSeed(42);
+var (train, validation) = Pipeline.Models.Utils.ImageDatasetsFromDirectory(Path.Combine(cifar, "train"), validationSplit: 0.2, seed: 42, imageSize: (32, 32), batchSize: 16);
+Console.WriteLine($"training: {train.FilePaths.Count} images, validation: {validation.FilePaths.Count} images, {train.ClassNames.Count} classes");
+var (images, labels) = train.First();
+Show.Images(images.div(255), labels.data<long>().ToArray().Select(l => train.ClassNames[(int)l]).ToList(), count: 10);
+"""),
+md("""
+## A small MobileNet, trained from scratch
+
+`inputTensor` builds the application on a tensor of our own: here a `Rescaling` layer that maps 0-255 pixels to
+MobileNet's [-1, 1], so the model takes raw pixels. `classes: 10` gives a 10-way top; `weights: null` starts from
+random weights (ImageNet weights need `classes: 1000` with the top).
+
+```python
+inputs = keras.Input(shape=(32, 32, 3))
+x = keras.layers.Rescaling(1 / 127.5, offset=-1)(inputs)
+model = keras.applications.MobileNet(alpha=0.25, weights=None, input_tensor=x, classes=10)
+```
+"""),
+code("""
+var inputs = new Input([32, 32, 3]);
+var scaled = new Rescaling(1 / 127.5, offset: -1).Apply(inputs);
+var small = Applications.MobileNet(alpha: 0.25, weights: null, inputTensor: scaled, classes: 10);
+small.Summary();
+"""),
+md("""
+Two epochs with Adam. Its BatchNormalization layers keep moving averages of their statistics for inference; with
+only 100 steps they are still settling, which is one reason validation lags training in so short a run.
+"""),
+code("""
+small.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
+var history = small.Fit(train, epochs: 2, validationData: validation);
+Console.WriteLine($"val_accuracy: {history["val_accuracy"][^1]:F4} (chance: 0.10)");
+Show.Curves(history);
+small.Dispose();
+Directory.Delete(cifar, recursive: true);
+"""),
+])
+
 # ---------------------------------------------------------------- Vision Transformer
 notebook("vision-transformer.ipynb", [
 md("""

@@ -90,6 +90,25 @@ public class TutorialNotebookTests
     }
 
     [Fact]
+    public void The_classic_models_notebook_builds_each_architecture_with_Keras_parameter_count_and_trains_a_small_MobileNet()
+    {
+        var output = Run("classic-models.ipynb");
+
+        // Each architecture's count next to Keras's published figure: six lines, every pair equal.
+        var counts = Regex.Matches(output, @"([0-9,]+) parameters \(Keras: ([0-9,]+)\)").ToList();
+        Assert.Equal(6, counts.Count);
+        Assert.All(counts, m => Assert.Equal(m.Groups[2].Value, m.Groups[1].Value));
+        Assert.Contains("138,357,544 parameters", output);
+        Assert.Contains("conv2_block1_add", output);
+        Assert.Contains("training: 800 images, validation: 200 images, 10 classes", output);
+        Assert.Contains("Total params: 221,114", output);   // MobileNet alpha 0.25 with a 10-class top
+        Assert.Contains("Epoch 2/2", output);
+        var losses = Regex.Matches(output, @"- loss: ([0-9.]+) - accuracy").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(losses.Count >= 2 && losses[^1] < losses[0], $"the training loss did not fall: {string.Join(", ", losses)}");
+        Assert.Matches(@"val_accuracy: [0-9.]+ \(chance: 0.10\)", output);
+    }
+
+    [Fact]
     public void The_vision_transformer_notebook_shows_the_patches_and_trains_the_small_ViT_above_chance()
     {
         var output = Run("vision-transformer.ipynb");

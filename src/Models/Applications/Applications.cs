@@ -158,12 +158,30 @@ public static partial class Applications
     /// Keras 2 <c>.h5</c> that lacks any of the model's layers with weights is refused (loading by name would leave
     /// those layers random without a word).
     /// </summary>
-    static void LoadWeights(Model model, string? weights, string fileName, string origin, string? fileHash)
+    /// <remarks>
+    /// Models whose every layer with weights has a Keras name load by name; <paramref name="byName"/> false loads in
+    /// layer order as Keras itself does, for models such as InceptionV3 whose layers Keras leaves to its automatic
+    /// names (conv2d_1, ...), which differ between Keras versions.
+    /// </remarks>
+    static void LoadWeights(Model model, string? weights, string fileName, string origin, string? fileHash, bool byName = true)
     {
         if (weights is null) return;
         var path = weights == "imagenet" ? Utils.GetFile(fileName, origin, fileHash, cacheSubdir: "models") : weights;
-        RequireEveryLayer(model, path);
-        model.LoadWeights(path, byName: true);
+        if (byName) RequireEveryLayer(model, path);
+        model.LoadWeights(path, byName: byName);
+    }
+
+    /// <summary>
+    /// The classifier of most applications (global average pooling "avg_pool", then a dense "predictions" layer), or
+    /// Keras's <c>pooling</c> when there is no top.
+    /// </summary>
+    static KerasTensor Top(KerasTensor x, bool includeTop, string? pooling, int classes, string? classifierActivation, string? weights,
+        string? avgName = "avg_pool", string? maxName = "max_pool")
+    {
+        if (!includeTop) return Pool(x, pooling, avgName, maxName);
+        x = new GlobalAveragePooling2D(name: avgName).Apply(x);
+        ValidateClassifierActivation(classifierActivation, weights);
+        return new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
     }
 
     static void RequireEveryLayer(Model model, string path)
