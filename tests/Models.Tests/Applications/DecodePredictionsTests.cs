@@ -10,6 +10,7 @@ namespace Pipeline.Models.Tests.ApplicationModels;
 /// pretty-printed; written back the way Python's json.dumps wrote Keras's copy, it has Keras's MD5, so GetFile takes it
 /// from the cache (no download) and the hash check is exercised for real.
 /// </summary>
+[Collection(KerasHome.Collection)]
 public class DecodePredictionsTests
 {
     [Fact]
@@ -20,25 +21,14 @@ public class DecodePredictionsTests
         var bytes = Encoding.ASCII.GetBytes(compact);
         Assert.Equal(Applications.ImageNetClassIndexMd5, Convert.ToHexStringLower(MD5.HashData(bytes)));
 
-        var home = Directory.CreateTempSubdirectory("keras-home-").FullName;
-        Directory.CreateDirectory(Path.Combine(home, "models"));
-        File.WriteAllBytes(Path.Combine(home, "models", "imagenet_class_index.json"), bytes);
-        var previous = Environment.GetEnvironmentVariable("KERAS_HOME");
-        try
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", home);
-            var preds = np.zeros(new Shape(2, 1000), NPTypeCode.Single);
-            preds[0, 281] = 0.7f; preds[0, 285] = 0.2f; preds[0, 999] = 0.1f;
-            preds[1, 0] = 1f;
-            var decoded = Applications.DecodePredictions(preds, top: 3);
-            Assert.Equal([("n02123045", "tabby", 0.7f), ("n02124075", "Egyptian_cat", 0.2f), ("n15075141", "toilet_tissue", 0.1f)], decoded[0]);
-            Assert.Equal(("n01440764", "tench", 1f), decoded[1][0]);
-            Assert.Contains("(samples, 1000)", Assert.Throws<ArgumentException>(() => Applications.DecodePredictions(np.zeros(new Shape(2, 10), NPTypeCode.Single))).Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", previous);
-            Directory.Delete(home, recursive: true);
-        }
+        using var home = new KerasHome();
+        File.WriteAllBytes(Path.Combine(home.Models, "imagenet_class_index.json"), bytes);
+        var preds = np.zeros(new Shape(2, 1000), NPTypeCode.Single);
+        preds[0, 281] = 0.7f; preds[0, 285] = 0.2f; preds[0, 999] = 0.1f;
+        preds[1, 0] = 1f;
+        var decoded = Applications.DecodePredictions(preds, top: 3);
+        Assert.Equal([("n02123045", "tabby", 0.7f), ("n02124075", "Egyptian_cat", 0.2f), ("n15075141", "toilet_tissue", 0.1f)], decoded[0]);
+        Assert.Equal(("n01440764", "tench", 1f), decoded[1][0]);
+        Assert.Contains("(samples, 1000)", Assert.Throws<ArgumentException>(() => Applications.DecodePredictions(np.zeros(new Shape(2, 10), NPTypeCode.Single))).Message);
     }
 }
