@@ -1276,3 +1276,235 @@ Show.Curves(histories["layers"]);
 Directory.Delete(cifar, recursive: true);
 """),
 ])
+
+# ---------------------------------------------------------------- Vision Transformer
+notebook("vision-transformer.ipynb", [
+md("""
+# Image classification with a Vision Transformer
+
+The Keras tutorial "Image classification with Vision Transformer" (ViT) classifies CIFAR images without
+convolutions: it cuts each image into small square **patches**, turns every patch into a token with a learned
+projection, prepends a learnable **class token**, adds learnable **position embeddings**, runs the sequence through
+**transformer encoder blocks** (LayerNormalization, MultiHeadAttention, an MLP with GELU, residual adds) and
+classifies from the class token. The tutorial writes the unusual pieces as its own Keras layers; so does this
+notebook, with `Pipeline.Models`: subclassed `Layer`s with `Build`, `AddWeight`, `Call` and `GetConfig`, used in a
+functional `Model`.
+
+The model is the small ViT of the project's PyTorch peer benchmark: 32x32x3 images, 4x4 patches (64 tokens + the
+class token), 64 features, 4 heads, 4 blocks, MLP width 128: **142,026 parameters**, the same count as the
+PyTorch model.
+
+**Shortened** so that it runs in about two minutes on 2 CPU cores: 5,000 of CIFAR-10's 50,000 training images
+(4,000 to train, 1,000 to score) and **5 epochs**, which ends around 30-35% accuracy (chance: 10%). Transformers
+need far more data and epochs than CNNs; the tutorial trains 100 epochs on all of CIFAR-100 with augmentation.
+`samples/VisionTransformer -- --data <cifar folder> --epochs N` runs the same model at full size.
+"""),
+md(PACKAGES_MD), code(PACKAGES), code(SHOW),
+md("""
+## The data
+
+CIFAR-10's training images as JPEG files, one folder per class (`../shared/datasets/cifar10-train-jpeg.tar.gz`);
+the first 500 of each class are unpacked and held in memory as images (N, 32, 32, 3) in [0, 1] and integer
+labels, like the tutorial's `load_data()` arrays. A seeded permutation holds out 1,000 images for scoring.
+"""),
+code("""
+using System.Diagnostics;
+using System.IO;
+using Pipeline;
+using Pipeline.Models;
+using Pipeline.Models.Initializers;
+using Pipeline.Models.Layers;
+using Pipeline.Models.Losses;
+using Pipeline.Models.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var shared = Environment.GetEnvironmentVariable("PIPELINE_SHARED_DIR") ?? Path.GetFullPath("../../shared");
+var cifar = Directory.CreateTempSubdirectory("vit-notebook-").FullName;
+Process.Start("tar", ["-xzf", Path.Combine(shared, "datasets", "cifar10-train-jpeg.tar.gz"), "-C", cifar, "--wildcards", "train/*/0[0-4]??.jpg"])!.WaitForExit();
+
+var folder = Pipeline.Models.Utils.ImageDatasetFromDirectory(Path.Combine(cifar, "train"), imageSize: (32, 32), batchSize: 256, shuffle: false);
+var xs = new List<Tensor>();
+var ys = new List<Tensor>();
+foreach (var (images, labels) in folder)
+{
+    xs.Add(images.to_type(ScalarType.Float32).div_(255.0));
+    ys.Add(labels.to_type(ScalarType.Int64));
+}
+var allX = cat(xs, 0);
+var allY = cat(ys, 0);
+var order = randperm(allX.shape[0], generator: new torch.Generator(42));
+var (xTrain, yTrain) = (allX.index_select(0, order.narrow(0, 1000, allX.shape[0] - 1000)), allY.index_select(0, order.narrow(0, 1000, allX.shape[0] - 1000)));
+var (xTest, yTest) = (allX.index_select(0, order.narrow(0, 0, 1000)), allY.index_select(0, order.narrow(0, 0, 1000)));
+Console.WriteLine($"training: {xTrain.shape[0]} images, test: {xTest.shape[0]} images; classes: {string.Join(", ", folder.ClassNames)}");
+"""),
+md("""
+## Patches
+
+The tutorial's `Patches` layer calls `tf.image.extract_patches`; ours calls its counterpart `Image.ExtractPatches`
+and reshapes the (batch, 8, 8, 48) grid into a sequence of 64 patches of 4 x 4 x 3 = 48 values, row by row. It has no
+weights, so only `Call` (and `GetConfig`, for saving) are needed; the output shape is found by running it once.
+
+```python
+class Patches(layers.Layer):
+    def call(self, images):
+        patches = tf.image.extract_patches(images, sizes=[1, p, p, 1], strides=[1, p, p, 1], rates=[1, 1, 1, 1], padding="VALID")
+        return tf.reshape(patches, [tf.shape(images)[0], -1, patches.shape[-1]])
+```
+"""),
+code("""
+sealed class Patches(int patchSize, string? name = null) : Layer(name)
+{
+    public int PatchSize { get; } = patchSize;
+
+    public override Tensor Call(Tensor images, bool training = false)
+    {
+        var grid = Image.ExtractPatches(images, (PatchSize, PatchSize), (PatchSize, PatchSize));
+        return grid.reshape(grid.shape[0], grid.shape[1] * grid.shape[2], grid.shape[3]);
+    }
+
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["patch_size"] = PatchSize;
+        return config;
+    }
+}
+"""),
+md("""
+One training image, then its 64 patches pulled apart (each patch is reshaped back to 4 x 4 x 3 and placed on a
+white grid with a one-pixel gap), as the tutorial's figure shows them:
+"""),
+code("""
+var image = xTrain.narrow(0, 0, 1);
+var patches = new Patches(4).Apply(image);
+Console.WriteLine($"image {string.Join("x", image.shape)} -> patches {string.Join("x", patches.shape)}");
+var exploded = ones(8 * 5 - 1, 8 * 5 - 1, 3);
+for (int i = 0; i < 64; i++)
+    exploded[TensorIndex.Slice(i / 8 * 5, i / 8 * 5 + 4), TensorIndex.Slice(i % 8 * 5, i % 8 * 5 + 4)] = patches[0, i].reshape(4, 4, 3);
+Show.Images(image, [folder.ClassNames[(int)yTrain[0].item<long>()]], width: 192);
+Show.Images(exploded.unsqueeze(0), ["64 patches of 4x4"], width: 234);
+"""),
+md("""
+## Patch encoder: projection, class token, position embeddings
+
+A `Dense` layer projects each 48-value patch to 64 features. The class token is a weight of the layer itself,
+created in `Build` with `AddWeight` (zeros at first) and prepended to every sequence; the position embedding is an
+`Embedding` with one learnable row per position (65 = 64 patches + the class token), looked up at 0, 1, …, 64 and
+added. The nested `Dense` and `Embedding` held in fields are tracked automatically, so their weights are part of
+the layer's `Weights`.
+"""),
+code("""
+sealed class PatchEncoder(int numPatches, int projectionDim, string? name = null) : Layer(name)
+{
+    readonly Dense _projection = new(projectionDim);
+    readonly Embedding _positions = new(numPatches + 1, projectionDim, embeddingsInitializer: new RandomNormal(stddev: 0.02));
+    Variable? _classToken;
+
+    public int NumPatches { get; } = numPatches;
+    public int ProjectionDim { get; } = projectionDim;
+
+    public override void Build(int[] inputShape) => _classToken = AddWeight("class_token", [1, 1, ProjectionDim], new Zeros());
+
+    public override Tensor Call(Tensor patches, bool training = false)
+    {
+        var tokens = _projection.Apply(patches);
+        var classToken = _classToken!.Value.expand(patches.shape[0], 1, ProjectionDim);
+        var positions = arange(NumPatches + 1, ScalarType.Int64, patches.device);
+        return cat([classToken, tokens], 1).add(_positions.Apply(positions));
+    }
+
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["num_patches"] = NumPatches;
+        config["projection_dim"] = ProjectionDim;
+        return config;
+    }
+}
+"""),
+md("""
+## Transformer encoder block
+
+Pre-norm, as in the tutorial and the ViT paper: `x + MultiHeadAttention(LayerNormalization(x))`, then
+`x + MLP(LayerNormalization(x))` with a GELU hidden layer twice as wide. `MultiHeadAttention` has Keras's weights
+(query/key/value kernels (64, 4, 16), output kernel (4, 16, 64)); applied to one tensor it is self-attention.
+"""),
+code("""
+sealed class TransformerBlock(int projectionDim, int numHeads, int mlpDim, string? name = null) : Layer(name)
+{
+    readonly LayerNormalization _norm1 = new(epsilon: 1e-6), _norm2 = new(epsilon: 1e-6);
+    readonly MultiHeadAttention _attention = new(numHeads, keyDim: projectionDim / numHeads);
+    readonly Dense _hidden = new(mlpDim, activation: "gelu"), _output = new(projectionDim);
+    readonly Add _add1 = new(), _add2 = new();
+
+    public int ProjectionDim { get; } = projectionDim;
+    public int NumHeads { get; } = numHeads;
+    public int MlpDim { get; } = mlpDim;
+
+    public override Tensor Call(Tensor x, bool training = false)
+    {
+        x = _add1.Apply([x, _attention.Apply(_norm1.Apply(x), training)]);
+        return _add2.Apply([x, _output.Apply(_hidden.Apply(_norm2.Apply(x)))]);
+    }
+
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var config = base.GetConfig();
+        config["projection_dim"] = ProjectionDim;
+        config["num_heads"] = NumHeads;
+        config["mlp_dim"] = MlpDim;
+        return config;
+    }
+}
+
+sealed class ClassToken(string? name = null) : Layer(name)
+{
+    public override Tensor Call(Tensor tokens, bool training = false) => tokens.select(1, 0);
+}
+"""),
+md("""
+## The model
+
+Functional, as in the tutorial: `Input` → `Patches` → `PatchEncoder` → 4 blocks → `LayerNormalization` → the
+class token → `Dense(10)` logits. The summary shows our own layers next to Keras's, with the PyTorch model's
+parameter count.
+"""),
+code("""
+Pipeline.Models.Utils.SetRandomSeed(42);
+var inputs = new Input([32, 32, 3]);
+var encoded = new PatchEncoder(64, 64).Apply(new Patches(4).Apply(inputs));
+for (int i = 0; i < 4; i++) encoded = new TransformerBlock(64, 4, 128).Apply(encoded);
+var logits = new Dense(10).Apply(new ClassToken().Apply(new LayerNormalization(epsilon: 1e-6).Apply(encoded)));
+var vit = new Model(inputs, logits, name: "vision_transformer");
+vit.Summary();
+"""),
+md("""
+## Training
+
+The tutorial's optimizer (AdamW, learning rate 1e-3, weight decay 1e-4) and loss (sparse categorical
+cross-entropy on logits), batch 64, 10% of the training images for validation; Keras's progress line per epoch,
+then the curves.
+"""),
+code("""
+vit.Compile(new AdamW(learningRate: 1e-3, weightDecay: 1e-4), new SparseCategoricalCrossentropy(fromLogits: true), ["accuracy"]);
+var clock = Stopwatch.StartNew();
+var history = vit.Fit(xTrain, yTrain, batchSize: 64, epochs: 5, validationSplit: 0.1, verbose: 2);
+Console.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F0} s");
+Show.Curves(history);
+"""),
+md("""
+## Scoring
+
+Accuracy on the 1,000 held-out images, and what the model says about the first eight of them.
+"""),
+code("""
+var accuracy = vit.Evaluate(xTest, yTest, verbose: 0)["accuracy"];
+Console.WriteLine($"test accuracy: {accuracy:P1}");
+var predicted = vit.Predict(xTest.narrow(0, 0, 8), verbose: 0);
+var guesses = Enumerable.Range(0, 8).Select(i => folder.ClassNames[(int)predicted[i].argmax()]).ToList();
+Show.Images(xTest.narrow(0, 0, 8), guesses);
+vit.Dispose();
+Directory.Delete(cifar, recursive: true);
+"""),
+])

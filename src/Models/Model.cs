@@ -70,6 +70,9 @@ public partial class Model : Layer
     /// <summary>The functional graph, or null for a subclassed model (or a Sequential model not built yet).</summary>
     internal FunctionalGraph? Graph => _graph;
 
+    /// <summary>Keras names a model built from inputs and outputs "Functional" (summaries, weight groups of nested models).</summary>
+    internal override string KerasClassName => _graph is not null && GetType() == typeof(Model) ? "Functional" : base.KerasClassName;
+
     private protected void SetGraph(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs)
     {
         var graph = new FunctionalGraph(inputs, outputs, Name);

@@ -109,6 +109,20 @@ public class TutorialNotebookTests
     }
 
     [Fact]
+    public void The_vision_transformer_notebook_shows_the_patches_and_trains_the_small_ViT_above_chance()
+    {
+        var output = Run("vision-transformer.ipynb");
+
+        Assert.Contains("training: 4000 images, test: 1000 images", output);
+        Assert.Contains("image 1x32x32x3 -> patches 1x64x48", output);   // 8 x 8 patches of 4 x 4 x 3
+        Assert.Contains("data:image/png;base64,", output);
+        Assert.Contains("Total params: 142,026", output);                 // the PyTorch peer model's count
+        Assert.Contains("Epoch 5/5", output);
+        var accuracy = double.Parse(Regex.Match(output, @"test accuracy: ([0-9.]+) ?%").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 15, $"test accuracy {accuracy}% (chance: 10%)");
+    }
+
+    [Fact]
     public void The_data_augmentation_notebook_shows_the_pictures_and_trains_every_route_above_chance()
     {
         var output = Run("data-augmentation.ipynb");

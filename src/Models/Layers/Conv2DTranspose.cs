@@ -7,7 +7,8 @@ namespace Pipeline.Models.Layers;
 /// <summary>
 /// Keras's <c>Conv2DTranspose</c> ("deconvolution") over channels-last images: kernel (kh, kw, filters, in) in Keras's
 /// layout. Output size per axis: "valid" (i − 1) · s + (k − 1) · d + 1, "same" i · s; TensorFlow's extra padding for an
-/// odd remainder sits at the end.
+/// odd remainder sits at the end. With <c>outputPadding</c> p (Keras's <c>output_padding</c>, less than the stride) it is
+/// (i − 1) · s + k_eff − 2 · pad + p, with pad = k_eff / 2 for "same" and 0 for "valid", k_eff = (k − 1) · d + 1.
 /// </summary>
 public sealed class Conv2DTranspose : Layer
 {
@@ -21,6 +22,8 @@ public sealed class Conv2DTranspose : Layer
     /// <param name="strides">Upsampling step in both dimensions.</param>
     /// <param name="padding">"valid" or "same".</param>
     /// <param name="dilationRate">Spacing between kernel taps.</param>
+    /// <param name="outputPadding">Extra rows and columns at the end of the output (Keras's <c>output_padding</c>), less than
+    /// <paramref name="strides"/>; null for the default sizes.</param>
     /// <param name="activation">Keras activation name, or null.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
     /// <param name="kernelInitializer">glorot_uniform by default.</param>
@@ -30,8 +33,12 @@ public sealed class Conv2DTranspose : Layer
     /// <param name="name">Optional layer name.</param>
     public Conv2DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1, string? activation = null,
         bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
-        Regularizer? biasRegularizer = null, string? name = null) : base(name)
+        Regularizer? biasRegularizer = null, int? outputPadding = null, string? name = null) : base(name)
     {
+        if (outputPadding is int op && (op < 0 || op >= Math.Max(strides, dilationRate)))
+            throw new ArgumentOutOfRangeException(nameof(outputPadding), op,
+                $"Conv2DTranspose: outputPadding must be at least 0 and less than the stride ({strides}) or the dilation rate ({dilationRate}); received {op}.");
+        OutputPadding = outputPadding;
         ConvGeometry.RequirePositive(filters, nameof(filters), nameof(Conv2DTranspose));
         ConvGeometry.RequirePositive(kernelSize, nameof(kernelSize), nameof(Conv2DTranspose));
         ConvGeometry.RequirePositive(strides, nameof(strides), nameof(Conv2DTranspose));
@@ -55,6 +62,9 @@ public sealed class Conv2DTranspose : Layer
 
     /// <summary>"valid" or "same".</summary>
     public string Padding => _padding;
+
+    /// <summary>Extra output rows and columns at the end, or null for the default output size.</summary>
+    public int? OutputPadding { get; }
 
     /// <summary>Spacing between kernel taps.</summary>
     public int DilationRate { get; }
@@ -97,13 +107,25 @@ public sealed class Conv2DTranspose : Layer
         return [Size(inputShape[0]), Size(inputShape[1]), Filters];
     }
 
-    int Size(int input) => _padding == "same" ? input * Strides : (input - 1) * Strides + EffectiveKernel;
+    int Size(int input) => OutputPadding is int op
+        ? (input - 1) * Strides + EffectiveKernel - 2 * ExplicitPad + op
+        : _padding == "same" ? input * Strides : (input - 1) * Strides + EffectiveKernel;
+
+    /// <summary>What Keras crops from each side of the full transposed convolution when outputPadding is given.</summary>
+    int ExplicitPad => _padding == "same" ? EffectiveKernel / 2 : 0;
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var x = inputs.permute(0, 3, 1, 2);
+        if (OutputPadding is int op)
+        {
+            // Keras's explicit form maps onto libtorch's directly: crop pad on both sides, op more rows/columns at the end.
+            var padded = nn.functional.conv_transpose2d(x, _kernel!.Storage, _bias?.Storage, strides: [Strides, Strides],
+                padding: [ExplicitPad, ExplicitPad], output_padding: [op, op], dilation: [DilationRate, DilationRate]);
+            return Activations.Apply(_activation, padded.permute(0, 2, 3, 1), ownsInput: true);
+        }
         long h = x.shape[2], w = x.shape[3];
         // "same": TensorFlow's output is the full transposed convolution cropped by the forward convolution's "same"
         // padding, floor(excess / 2) before and the rest after (excess = k_eff - s); libtorch's padding crops both ends
@@ -129,6 +151,7 @@ public sealed class Conv2DTranspose : Layer
         config["strides"] = new[] { Strides, Strides };
         config["padding"] = Padding;
         config["data_format"] = "channels_last";
+        config["output_padding"] = OutputPadding is int op ? new[] { op, op } : null;
         config["dilation_rate"] = new[] { DilationRate, DilationRate };
         config["activation"] = Activation;
         config["use_bias"] = UseBias;

@@ -6,7 +6,9 @@ namespace Pipeline.Models.Layers;
 
 /// <summary>
 /// Keras's <c>Embedding</c>: integer indices in [0, inputDim) → rows of the (inputDim, outputDim) <c>embeddings</c>
-/// matrix (uniform ±0.05 by default); the output adds an axis of outputDim.
+/// matrix (uniform ±0.05 by default); the output adds an axis of outputDim. With <c>maskZero</c>, index 0 is padding:
+/// <see cref="ComputeMask"/> gives Keras's mask (true where the index is not 0). Masks do not flow from layer to layer
+/// by themselves here (Keras propagates them); pass the mask on yourself, e.g. as a MultiHeadAttention attention mask.
 /// </summary>
 public sealed class Embedding : Layer
 {
@@ -17,13 +19,14 @@ public sealed class Embedding : Layer
     /// <param name="outputDim">Embedding width.</param>
     /// <param name="embeddingsInitializer">uniform ±0.05 by default.</param>
     /// <param name="embeddingsRegularizer">Penalty on the matrix, or null.</param>
+    /// <param name="maskZero">Whether index 0 is padding that later layers should ignore (see <see cref="ComputeMask"/>).</param>
     /// <param name="name">Optional layer name.</param>
-    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null, string? name = null)
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null, bool maskZero = false, string? name = null)
         : base(name)
     {
         ConvGeometry.RequirePositive(inputDim, nameof(inputDim), nameof(Embedding));
         ConvGeometry.RequirePositive(outputDim, nameof(outputDim), nameof(Embedding));
-        (InputDim, OutputDim) = (inputDim, outputDim);
+        (InputDim, OutputDim, MaskZero) = (inputDim, outputDim, maskZero);
         EmbeddingsInitializer = embeddingsInitializer ?? new RandomUniform();
         EmbeddingsRegularizer = embeddingsRegularizer;
     }
@@ -33,6 +36,20 @@ public sealed class Embedding : Layer
 
     /// <summary>Embedding width.</summary>
     public int OutputDim { get; }
+
+    /// <summary>Whether index 0 is padding (Keras's <c>mask_zero</c>).</summary>
+    public bool MaskZero { get; }
+
+    /// <summary>
+    /// Keras's <c>compute_mask</c>: with <see cref="MaskZero"/>, a boolean tensor of the indices' shape, true where the
+    /// index is not 0 (a real token); without it, null.
+    /// </summary>
+    /// <param name="inputs">The integer indices the layer is applied to.</param>
+    public Tensor? ComputeMask(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return MaskZero ? inputs.ne(Training.Scalars.Zero) : null;
+    }
 
     /// <summary>The matrix's initializer.</summary>
     public Initializer EmbeddingsInitializer { get; }
@@ -71,7 +88,7 @@ public sealed class Embedding : Layer
         config["embeddings_initializer"] = LayerConfig.Serialize(EmbeddingsInitializer);
         config["embeddings_regularizer"] = LayerConfig.Serialize(EmbeddingsRegularizer);
         config["embeddings_constraint"] = null;
-        config["mask_zero"] = false;
+        config["mask_zero"] = MaskZero;
         return config;
     }
 }

@@ -11,8 +11,8 @@ namespace Pipeline.Models.Layers;
 /// (valueInputDim, heads, valueDim), <c>attention_output/kernel</c> (heads, valueDim, outputDim), each with a bias.
 /// Scores are softmax(q·kᵀ / √keyDim) over the key steps; an attention mask (batch, querySteps, keySteps) with 1 (true)
 /// where attention is allowed sets the others to −1e9 before the softmax, as Keras does. Apply it to
-/// <c>[query, value]</c> or <c>[query, value, key]</c>; <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool)"/> takes a
-/// mask and <see cref="CallWithScores"/> also returns the (batch, heads, querySteps, keySteps) scores.
+/// <c>[query, value]</c> or <c>[query, value, key]</c>; <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/> takes a
+/// mask and Keras's <c>use_causal_mask</c>, and <see cref="CallWithScores"/> also returns the (batch, heads, querySteps, keySteps) scores.
 /// </summary>
 public sealed class MultiHeadAttention : Layer
 {
@@ -133,21 +133,24 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="key">(batch, keySteps, keyDim); the value when null.</param>
     /// <param name="attentionMask">(batch, querySteps, keySteps) of 1/true where attention is allowed, or null.</param>
     /// <param name="training">Enables dropout on the scores.</param>
+    /// <param name="useCausalMask">Keras's <c>use_causal_mask</c>: query step i attends only to key steps 0..i (a
+    /// decoder's mask), combined with <paramref name="attentionMask"/> when both are given.</param>
     /// <returns>(batch, querySteps, outputDim).</returns>
-    public Tensor Call(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool training = false) =>
-        Attend(query, value, key, attentionMask, training).Output;
+    public Tensor Call(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool training = false, bool useCausalMask = false) =>
+        Attend(query, value, key, attentionMask, training, useCausalMask).Output;
 
-    /// <summary>Like <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool)"/>, also returning the attention scores (Keras's <c>return_attention_scores=True</c>).</summary>
+    /// <summary>Like <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/>, also returning the attention scores (Keras's <c>return_attention_scores=True</c>).</summary>
     /// <param name="query">(batch, querySteps, queryDim).</param>
     /// <param name="value">(batch, keySteps, valueDim).</param>
     /// <param name="key">(batch, keySteps, keyDim); the value when null.</param>
     /// <param name="attentionMask">(batch, querySteps, keySteps) of 1/true where attention is allowed, or null.</param>
     /// <param name="training">Enables dropout on the scores.</param>
+    /// <param name="useCausalMask">Query step i attends only to key steps 0..i.</param>
     /// <returns>The output and the (batch, heads, querySteps, keySteps) scores after softmax (and before dropout).</returns>
-    public (Tensor Output, Tensor Scores) CallWithScores(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool training = false) =>
-        Attend(query, value, key, attentionMask, training);
+    public (Tensor Output, Tensor Scores) CallWithScores(Tensor query, Tensor value, Tensor? key = null, Tensor? attentionMask = null, bool training = false, bool useCausalMask = false) =>
+        Attend(query, value, key, attentionMask, training, useCausalMask);
 
-    (Tensor Output, Tensor Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? mask, bool training)
+    (Tensor Output, Tensor Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? mask, bool training, bool causal)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -160,14 +163,24 @@ public sealed class MultiHeadAttention : Layer
         var v = Project(value, _valueKernel!, _valueBias);     // (B, heads, S, valueDim)
         using var scale = (1.0 / Math.Sqrt(KeyDim)).ToScalar();
         var logits = q.mul(scale).matmul(k.transpose(-1, -2)); // (B, heads, T, S)
+        Tensor? allowed = null;
         if (mask is not null)
         {
             if (mask.dim() != 3 || mask.shape[0] != query.shape[0] || mask.shape[1] != query.shape[1] || mask.shape[2] != key.shape[1])
                 throw new ArgumentException(
                     $"Layer \"{Name}\": attention_mask must have shape (batch, query steps, key steps) = ({query.shape[0]}, {query.shape[1]}, {key.shape[1]}); " +
                     $"received ({string.Join(", ", mask.shape)}).", nameof(mask));
+            allowed = (mask.dtype == ScalarType.Bool ? mask : mask.ne(Training.Scalars.Zero)).unsqueeze(1).to(logits.device);
+        }
+        if (causal)
+        {
+            // Keras's causal mask: row i (query step) may see columns j <= i (key steps), as a lower triangle.
+            var lower = ones(query.shape[1], key.shape[1], ScalarType.Bool, logits.device).tril();
+            allowed = allowed is null ? lower : allowed.logical_and(lower);
+        }
+        if (allowed is not null)
+        {
             using var blocked = (-1e9).ToScalar();
-            var allowed = (mask.dtype == ScalarType.Bool ? mask : mask.ne(Training.Scalars.Zero)).unsqueeze(1).to(logits.device);
             logits = logits.masked_fill(allowed.logical_not(), blocked);
         }
         var scores = logits.softmax(-1);

@@ -45,6 +45,16 @@ public class ConfigBinderTests
     }
 
     [Fact]
+    public void A_single_axis_where_a_list_of_axes_is_taken_binds_as_a_one_element_list()
+    {
+        // Keras 3 writes LayerNormalization(axis=-1) as "axis": -1; the constructor takes an array of axes.
+        var serialized = JsonNode.Parse("""{"class_name": "LayerNormalization", "config": {"name": "ln", "axis": -1, "epsilon": 1e-06}}""")!.AsObject();
+        var norm = Assert.IsType<LayerNormalization>(Binder().Deserialize(serialized, typeof(Layer), "layer 0"));
+        Assert.Equal([-1], norm.Axis);
+        Assert.Equal(1e-6, norm.Epsilon);
+    }
+
+    [Fact]
     public void A_config_value_of_the_wrong_type_is_an_error_naming_the_key()
     {
         var serialized = JsonNode.Parse("""{"class_name": "Dense", "config": {"units": "many"}}""")!.AsObject();
