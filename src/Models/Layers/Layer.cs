@@ -107,6 +107,10 @@ public abstract partial class Layer : Module
         ArgumentNullException.ThrowIfNull(initializer);
         if (storageShape.Any(d => d < 0))
             throw new ArgumentException($"Layer \"{Name}\": weight \"{name}\" has a negative dimension in shape {Variable.ShapeText(storageShape)}.", nameof(storageShape));
+        // A layer the user built by calling Build directly is built again by its first call, since C# cannot mark it
+        // built when an override returns (Keras's build wrapper does): that second Build gets the weights the first made.
+        if (_inEnsureBuilt && _weights.Find(w => w.Name == name) is { } existing && existing.Storage.shape.SequenceEqual(storageShape))
+            return existing;
         var device = TorchRuntime.Device;
         var raw = strides is null ? empty(storageShape, ScalarType.Float32, device) : empty_strided(storageShape, strides, ScalarType.Float32, device);
         using (no_grad())
@@ -325,12 +329,22 @@ public abstract partial class Layer : Module
 
     // ---------------------------------------------------------------- building
 
+    bool _inEnsureBuilt;
+
     /// <summary>Builds once for <paramref name="inputShapes"/> and records input and output shapes.</summary>
     internal void EnsureBuilt(IReadOnlyList<int[]> inputShapes)
     {
         if (Built) return;
-        if (inputShapes.Count == 1) Build(inputShapes[0]);
-        else Build(inputShapes);
+        _inEnsureBuilt = true;
+        try
+        {
+            if (inputShapes.Count == 1) Build(inputShapes[0]);
+            else Build(inputShapes);
+        }
+        finally
+        {
+            _inEnsureBuilt = false;
+        }
         Built = true;
         _inputShapes = [.. inputShapes.Select(s => s.ToArray())];
         _outputShapes = InferOutputShapes(inputShapes);

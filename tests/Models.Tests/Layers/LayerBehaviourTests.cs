@@ -119,4 +119,20 @@ public class LayerBehaviourTests
         var e = Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, groups: 2).Apply(new Input([8, 8, 3])));
         Assert.Contains("groups=2", e.Message);
     }
+
+    [Fact]
+    public void A_layer_built_by_calling_Build_keeps_those_weights_at_its_first_call()
+    {
+        // Keras: layer.build(shape) then layer(x) uses the weights build made, not a second random set.
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var dense = new Dense(3);
+        dense.Build([4]);
+        var made = dense.Weights.ToArray();
+        var kernel = made[0].Numpy().ToArray<float>();
+        dense.Apply(TorchSharp.torch.ones(2, 4));
+        Assert.True(dense.Built);
+        Assert.Equal(made.Length, dense.Weights.Count);
+        Assert.All(made.Zip(dense.Weights), p => Assert.Same(p.First, p.Second));
+        Assert.Equal(kernel, dense.Weights[0].Numpy().ToArray<float>());
+    }
 }
