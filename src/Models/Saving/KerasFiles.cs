@@ -170,6 +170,13 @@ internal static class KerasFiles
         }
     }
 
+    /// <summary>Builds the model of <paramref name="config"/> without initializing its weights: the caller loads all of them.</summary>
+    static Model BuildForLoading(JsonObject config, ConfigBinder binder)
+    {
+        using var loading = WeightsToBeLoaded.Begin();
+        return ModelConfig.DeserializeModel(config, binder);
+    }
+
     public static Model LoadModel(string path, IReadOnlyDictionary<string, Type>? customObjects, bool compile)
     {
         var binder = new ConfigBinder(path, customObjects);
@@ -179,7 +186,7 @@ internal static class KerasFiles
             {
                 using var archive = KerasArchive.Open(path);
                 var config = JsonConfig.Parse(archive.Config, path, KerasFormat.ConfigFileName);
-                var model = ModelConfig.DeserializeModel(config, binder);
+                var model = BuildForLoading(config, binder);
                 try
                 {
                     if (compile) ModelConfig.Compile(model, config["compile_config"] as JsonObject, null, binder);
@@ -207,7 +214,7 @@ internal static class KerasFiles
                 var configText = reader.StringAttribute(reader.Root, "model_config", "/")
                     ?? throw new KerasFileException(path, "no model config found in the file: it holds weights only. Build the model in code and call model.LoadWeights(path).");
                 var config = JsonConfig.Parse(configText, path, "model_config");
-                var model = ModelConfig.DeserializeModel(config, binder);
+                var model = BuildForLoading(config, binder);
                 try
                 {
                     if (compile && reader.StringAttribute(reader.Root, "training_config", "/") is { } training)

@@ -1,6 +1,6 @@
-using NumSharp;
 using Pipeline.Models.Layers;
 using Pipeline.Runtime;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -18,7 +18,7 @@ internal static class LegacyBinding
         [.. model.Layers.Select(layer =>
         {
             var weights = LegacyWeights(layer);
-            return new LegacyH5Weights.Layer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")], [.. weights.Select(w => w.Numpy())]);
+            return new LegacyH5Weights.Layer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")], [.. weights.Select(w => WeightsBinding.ToHost(() => w.Value))]);
         })];
 
     /// <summary>
@@ -28,7 +28,7 @@ internal static class LegacyBinding
     /// </summary>
     public static void Load(Model model, IReadOnlyList<LegacyH5Weights.Layer> saved, string fileName, bool byName, bool skipMismatch)
     {
-        var plan = new List<(IReadOnlyList<Variable> Targets, IReadOnlyList<NDArray> Values)>();
+        var plan = new List<(IReadOnlyList<Variable> Targets, IReadOnlyList<Tensor> Values)>();
         var problems = new List<string>();
         if (byName)
         {
@@ -56,7 +56,7 @@ internal static class LegacyBinding
             for (int i = 0; i < targets.Count; i++) targets[i].Assign(values[i]);
     }
 
-    static void Match(Layer layer, LegacyH5Weights.Layer saved, int k, List<(IReadOnlyList<Variable>, IReadOnlyList<NDArray>)> plan, List<string> problems)
+    static void Match(Layer layer, LegacyH5Weights.Layer saved, int k, List<(IReadOnlyList<Variable>, IReadOnlyList<Tensor>)> plan, List<string> problems)
     {
         var targets = LegacyWeights(layer);
         var what = $"layer #{k} (named \"{layer.Name}\" in the model, \"{saved.Name}\" in the file)";
@@ -67,7 +67,7 @@ internal static class LegacyBinding
         }
         for (int i = 0; i < targets.Count; i++)
         {
-            long[] actual = [.. saved.Values[i].shape.Select(d => (long)d)];
+            long[] actual = saved.Values[i].shape;
             if (!actual.SequenceEqual(targets[i].Shape))
             {
                 problems.Add($"{what} weight \"{targets[i].Name}\" (file: \"{saved.WeightNames[i]}\") expects shape {Variable.ShapeText(targets[i].Shape)}, the file has {Variable.ShapeText(actual)}.");
