@@ -84,6 +84,7 @@ internal static class KerasFiles
     public static void SaveLegacyModel(Model model, string path)
     {
         var layers = LegacyBinding.Snapshot(model);
+        var optimizerValues = new List<TorchSharp.torch.Tensor>();
         try
         {
             var writer = new H5Writer();
@@ -103,11 +104,13 @@ internal static class KerasFiles
                 writer.Attribute("", "training_config", JsonConfig.Write(training));
             }
             LegacyH5Weights.Write(writer, "model_weights", layers, KerasFormat.KerasVersion);
+            LegacyOptimizerWeights.Write(writer, model, optimizerValues);
             FilePublisher.Write(path, writer.WriteTo);
         }
         finally
         {
             foreach (var l in layers) l.Dispose();
+            foreach (var v in optimizerValues) v.Dispose();
         }
     }
 
@@ -157,12 +160,12 @@ internal static class KerasFiles
         }
     }
 
-    static void LoadLegacy(Model model, H5Reader reader, string group, string path, bool byName, bool skipMismatch)
+    static IReadOnlyDictionary<Variable, string> LoadLegacy(Model model, H5Reader reader, string group, string path, bool byName, bool skipMismatch)
     {
         var layers = LegacyH5Weights.Read(reader, group);
         try
         {
-            LegacyBinding.Load(model, layers, path, byName, skipMismatch);
+            return LegacyBinding.Load(model, layers, path, byName, skipMismatch);
         }
         finally
         {
@@ -175,6 +178,19 @@ internal static class KerasFiles
     {
         using var loading = WeightsToBeLoaded.Begin();
         return ModelConfig.DeserializeModel(config, binder);
+    }
+
+    static void LoadLegacyOptimizer(Model model, H5Reader reader, IReadOnlyDictionary<Variable, string> weightNames)
+    {
+        var values = new List<TorchSharp.torch.Tensor>();
+        try
+        {
+            LegacyOptimizerWeights.Plan(model, reader, weightNames, values)?.Invoke();
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
     }
 
     public static Model LoadModel(string path, IReadOnlyDictionary<string, Type>? customObjects, bool compile)
@@ -219,7 +235,8 @@ internal static class KerasFiles
                 {
                     if (compile && reader.StringAttribute(reader.Root, "training_config", "/") is { } training)
                         ModelConfig.Compile(model, null, JsonConfig.Parse(training, path, "training_config"), binder);
-                    LoadLegacy(model, reader, "model_weights", path, byName: false, skipMismatch: false);
+                    var weightNames = LoadLegacy(model, reader, "model_weights", path, byName: false, skipMismatch: false);
+                    if (compile) LoadLegacyOptimizer(model, reader, weightNames);
                     return model;
                 }
                 catch

@@ -14,7 +14,7 @@ internal static class OptimizerState
     /// <summary>The compiled optimizer as a saveable, or null for an uncompiled model.</summary>
     /// <param name="model">The model.</param>
     /// <param name="slots">The per-weight state when the optimizer has any (it has trained), else null.</param>
-    public static Saveable? For(Model model, IReadOnlyList<(Variable Variable, Tensor Slot)>? slots)
+    public static Saveable? For(Model model, IReadOnlyList<OptimizerSlot>? slots)
     {
         if (model.Optimizer is not { } optimizer) return null;
         bool hasLearningRate = optimizer.Schedule is null;
@@ -28,7 +28,7 @@ internal static class OptimizerState
             {
                 var values = new List<Tensor> { ScalarTensor(optimizer.Iterations) };
                 if (hasLearningRate) values.Add(ScalarTensor((float)optimizer.LearningRate));
-                foreach (var (variable, slot) in state) values.Add(WeightsBinding.ToHost(() => variable.ToKerasLayout(slot)));
+                foreach (var (variable, _, slot) in state) values.Add(WeightsBinding.ToHost(() => variable.ToKerasLayout(slot)));
                 foreach (var (_, value) in scalars) values.Add(ScalarTensor((float)value));
                 return values;
             },
@@ -45,7 +45,7 @@ internal static class OptimizerState
     /// <param name="entry">The file's optimizer variables.</param>
     /// <param name="fileName">For messages.</param>
     /// <param name="slots">Creates (or returns) the optimizer's per-weight state in Keras's order.</param>
-    public static Action? Plan(Model model, WeightsEntry entry, string fileName, Func<IReadOnlyList<(Variable Variable, Tensor Slot)>> slots)
+    public static Action? Plan(Model model, WeightsEntry entry, string fileName, Func<IReadOnlyList<OptimizerSlot>> slots)
     {
         if (model.Optimizer is not { } optimizer || entry.Values.Count < 1) return null;
         long iterations = (long)ScalarValue(entry.Values[0]);
@@ -73,7 +73,7 @@ internal static class OptimizerState
             using var noGrad = no_grad();
             for (int i = 0; i < state.Count; i++)
             {
-                var (variable, slot) = state[i];
+                var (variable, _, slot) = state[i];
                 slot.copy_(variable.ToStorageLayout(entry.Values[first + i]));
             }
             if (scalars > 0)
