@@ -19,7 +19,6 @@ public static class SavingBench
     /// <returns>0 on success.</returns>
     public static int Run(string[] args)
     {
-        if (args.Contains("--experiment")) return Experiment();
         int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
         var baseDir = args.SkipWhile(a => a != "--dir").Skip(1).FirstOrDefault() ?? Path.GetTempPath();
         var dir = Path.Combine(baseDir, "saving-bench-" + Guid.NewGuid().ToString("N"));
@@ -139,30 +138,6 @@ public static class SavingBench
         var config = ModelConfig.Serialize(model);
         Stage("build the model from its config (LoadModel)", repeats, mib, () =>
             ModelConfig.DeserializeModel(config, new ConfigBinder(path, null)).Dispose());
-    }
-
-    static int Experiment()
-    {
-        using var storage = TorchSharp.torch.randn(4096, 4096);
-        for (int r = 0; r < 5; r++)
-        {
-            var a = Time(() => { using var t = storage.t().contiguous(); });
-            var b = Time(() =>
-            {
-                var view = storage.t();
-                using var outp = TorchSharp.torch.empty(4096, 4096);
-                int parts = 4;
-                System.Threading.Tasks.Parallel.For(0, parts, p =>
-                {
-                    using var dst = outp.narrow(0, p * 4096 / parts, 4096 / parts);
-                    using var src = view.narrow(0, p * 4096 / parts, 4096 / parts);
-                    dst.copy_(src);
-                });
-            });
-            var c = Time(() => { using var t = storage.clone(); });
-            Console.WriteLine($"contiguous {a * 1000:F0} ms, parallel narrow copies {b * 1000:F0} ms, plain clone {c * 1000:F0} ms (load {LoadAverage()})");
-        }
-        return 0;
     }
 
     static void Stage(string what, int repeats, double mib, Action action)
