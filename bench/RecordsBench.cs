@@ -6,7 +6,8 @@ using Pipeline.Records.Framing;
 /// <summary>
 /// `records` suite: TFRecord read (both CRCs, from page cache) vs a raw FileStream read of the same file in the same run,
 /// write throughput, CRC32C throughput, and the cost of parsing an image+label Example.
-/// Usage: dotnet run -c Release --project bench -- records [--size-mib 1024] [--record-kib 100] [--dir /tmp] [--repeats 3]
+/// Usage: dotnet run -c Release --project bench -- records [parse] [--size-mib 1024] [--record-kib 100] [--dir /tmp] [--repeats 3] [--parse-n 20000]
+/// ("parse": only the Example parsing figures, with their breakdown)
 /// </summary>
 public static class RecordsBench
 {
@@ -24,12 +25,13 @@ public static class RecordsBench
         Console.WriteLine($"records bench: {sizeMiB} MiB file of {recordKiB} KiB records in {dir}; best of {repeats}; {Environment.ProcessorCount} cores");
         try
         {
+            if (args.Contains("parse")) { Parse(args); return 0; }
             Crc(repeats);
             string path = Path.Combine(dir, "bench.tfrecord");
             Write(path, sizeMiB, recordKiB);
             Read(path, repeats);
             GzipRead(Path.Combine(dir, "bench.tfrecord.gz"), repeats);
-            Parse();
+            Parse(args);
         }
         finally
         {
@@ -181,7 +183,7 @@ public static class RecordsBench
         return n;
     }
 
-    private static void Parse()
+    private static void Parse(string[] args)
     {
         string image = Path.Combine(SharedDir(), "fixtures", "cats-vs-dogs", "train", "cats", "cat.1.jpg");
         byte[] jpeg = File.Exists(image) ? File.ReadAllBytes(image) : new byte[33_385];
@@ -193,16 +195,36 @@ public static class RecordsBench
             ["image_raw"] = new FixedLenFeature([], FeatureType.String),
             ["label"] = new FixedLenFeature([], FeatureType.Int64),
         };
-        const int warm = 2000, n = 20000;
-        for (int i = 0; i < warm; i++) ExampleParser.ParseSingleExample(serialized, spec).Dispose();
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < n; i++) ExampleParser.ParseSingleExample(serialized, spec).Dispose();
-        double us = sw.Elapsed.TotalMicroseconds / n;
-        sw.Restart();
-        for (int i = 0; i < n; i++) Example.Parser.ParseFrom(serialized);
-        double protoUs = sw.Elapsed.TotalMicroseconds / n;
-        Console.WriteLine(F($"parse image+label Example ({serialized.Length} bytes, JPEG {jpeg.Length} bytes): ParseSingleExample {us:F2} us (protobuf decode alone {protoUs:F2} us; includes creating the int64 label tensor)"));
+        var keys = ExampleWire.EncodeKeys(spec.Keys);
+        var found = new (int, int)[2];
+        using var record = new RecordBuffer(serialized, "bench.tfrecord", 0, 0);
+        (string Name, Action Body)[] parts =
+        [
+            ("ParseSingleExample(byte[]): the JPEG a view of the record", () => ExampleParser.ParseSingleExample(serialized, spec).Dispose()),
+            ("ParseSingleExample(RecordBuffer): a pooled record, the JPEG copied out", () => ExampleParser.ParseSingleExample(record, spec).Dispose()),
+            ("ParseSingleExample(byte[]) then Bytes(\"image_raw\") (the view copied)", () => { using var f = ExampleParser.ParseSingleExample(serialized, spec); f.Bytes("image_raw"); }),
+            ("protobuf Example.Parser.ParseFrom alone", () => Example.Parser.ParseFrom(serialized)),
+            ("  part: scan the wire format for the two keys", () => ExampleWire.TryScan(serialized, keys, found)),
+            ("  part: copy the JPEG out (new byte[] + copy)", () => jpeg.AsSpan().ToArray()),
+            ("  part: int64 scalar tensor (torch.tensor(1L)) + Dispose", () => TorchSharp.torch.tensor(1L).Dispose()),
+        ];
+        int n = (int)Option(args, "--parse-n", 20000);
+        var best = new double[parts.Length];
+        Array.Fill(best, double.MaxValue);
+        for (int round = 0; round < 6; round++)   // interleaved rounds, round 0 warms up; best of the rest
+            for (int p = 0; p < parts.Length; p++)
+            {
+                var body = parts[p].Body;
+                GC.Collect();
+                var sw = Stopwatch.StartNew();
+                for (int i = 0; i < n; i++) body();
+                if (round > 0) best[p] = Math.Min(best[p], sw.Elapsed.TotalMicroseconds / n);
+            }
+        Console.WriteLine(F($"parse image+label Example ({serialized.Length} bytes, JPEG {jpeg.Length} bytes), best of 5 interleaved rounds of {n}: ParseSingleExample {best[0]:F2} us (protobuf decode alone {best[3]:F2} us; includes creating the int64 label tensor); load average {LoadAverage()}"));
+        for (int p = 0; p < parts.Length; p++) Console.WriteLine(F($"  {parts[p].Name,-60} {best[p],8:F2} us"));
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string SharedDir()
     {

@@ -19,14 +19,21 @@ namespace Pipeline.Records;
 public static class ExampleParser
 {
     /// <summary>Parses one serialized <see cref="Example"/> (<c>tf.io.parse_single_example</c>).</summary>
-    /// <param name="serialized">The record bytes.</param>
+    /// <param name="serialized">The record bytes (copied once; large string values are views of the copy).</param>
     /// <param name="features">Feature key to description.</param>
     /// <returns>Per-key results without a batch dimension; dispose when done.</returns>
     public static ParsedFeatures ParseSingleExample(ReadOnlySpan<byte> serialized, IReadOnlyDictionary<string, FeatureSpec> features) =>
         ParseSingleExample(serialized.ToArray(), features);
 
     /// <summary>Parses one serialized <see cref="Example"/> (<c>tf.io.parse_single_example</c>), e.g. an element of <see cref="TFRecordDataset"/>.</summary>
-    /// <param name="serialized">The record bytes (not copied; string values are copied out).</param>
+    /// <remarks>
+    /// The result takes a share of <paramref name="serialized"/> instead of copying out of it: a string value that is at
+    /// least half of the record (an encoded image, say) is a view of the array (<see cref="ParsedFeatures.BytesMemory"/>
+    /// reads it in place; <see cref="ParsedFeatures.Bytes"/> copies it on first access), so do not modify the array while
+    /// you use the result. <see cref="TFRecordDataset"/> hands out each record in a new array nobody else holds. Smaller
+    /// values are copied, so that a kept result never holds on to a record much larger than itself.
+    /// </remarks>
+    /// <param name="serialized">The record bytes (not copied; see remarks).</param>
     /// <param name="features">Feature key to description.</param>
     /// <returns>Per-key results without a batch dimension; dispose when done.</returns>
     public static ParsedFeatures ParseSingleExample(byte[] serialized, IReadOnlyDictionary<string, FeatureSpec> features)
@@ -35,7 +42,7 @@ public static class ExampleParser
         ArgumentNullException.ThrowIfNull(features);
         try
         {
-            return ParseExamples([serialized], features, batched: false, allowWire: true);
+            return ParseExamples([serialized], features, batched: false, allowWire: true, views: true);
         }
         catch (InvalidDataException e)
         {
@@ -45,7 +52,8 @@ public static class ExampleParser
 
     /// <summary>
     /// Parses one <see cref="Example"/> in a pooled record of <see cref="TFRecordDataset.Pooled"/>, reading the buffer in
-    /// place (string values are copied out, so the result outlives the buffer); an error names the record's file and index.
+    /// place (string values are copied out, so the result outlives the buffer, which goes back to the pool); an error names
+    /// the record's file, index and byte offset.
     /// </summary>
     /// <param name="record">The record; not disposed (in a <c>Map</c>, the step returns it to the pool).</param>
     /// <param name="features">Feature key to description.</param>
@@ -56,7 +64,7 @@ public static class ExampleParser
         ArgumentNullException.ThrowIfNull(features);
         try
         {
-            return ParseExamples([record.Segment], features, batched: false, allowWire: true);
+            return ParseExamples([record.Segment], features, batched: false, allowWire: true, views: false);
         }
         catch (InvalidDataException e)
         {
@@ -65,33 +73,34 @@ public static class ExampleParser
     }
 
     /// <summary>Parses a batch of serialized <see cref="Example"/>s (<c>tf.io.parse_example</c>).</summary>
-    /// <param name="serialized">The record bytes, one per example.</param>
+    /// <param name="serialized">The record bytes, one per example (large string values are views of them, as in <see cref="ParseSingleExample(byte[], IReadOnlyDictionary{string, FeatureSpec})"/>).</param>
     /// <param name="features">Feature key to description.</param>
     /// <returns>Per-key results with a leading batch dimension; dispose when done.</returns>
     public static ParsedFeatures ParseExample(IReadOnlyList<byte[]> serialized, IReadOnlyDictionary<string, FeatureSpec> features)
     {
         ArgumentNullException.ThrowIfNull(serialized);
         ArgumentNullException.ThrowIfNull(features);
-        return ParseExamples(serialized, features, batched: true, allowWire: true);
+        return ParseExamples(serialized, features, batched: true, allowWire: true, views: true);
     }
 
     /// <summary>
     /// Reads the wire format directly when it is the plain encoding (no object graph, values decoded straight into the
     /// output arrays), else parses with Google.Protobuf, which applies protobuf's merge rules and reports malformed input.
+    /// With <paramref name="views"/>, string values of at least half their record are views of it rather than copies.
     /// </summary>
-    internal static ParsedFeatures ParseExamples(IReadOnlyList<byte[]> serialized, IReadOnlyDictionary<string, FeatureSpec> specs, bool batched, bool allowWire)
+    internal static ParsedFeatures ParseExamples(IReadOnlyList<byte[]> serialized, IReadOnlyDictionary<string, FeatureSpec> specs, bool batched, bool allowWire, bool views)
     {
         var segments = new ArraySegment<byte>[serialized.Count];
         for (int i = 0; i < segments.Length; i++)
             segments[i] = serialized[i] ?? throw new ArgumentNullException($"serialized[{i}]");
-        return ParseExamples(segments, specs, batched, allowWire);
+        return ParseExamples(segments, specs, batched, allowWire, views);
     }
 
-    /// <summary>The same over parts of arrays (a pooled <see cref="RecordBuffer"/>'s block), without copying them.</summary>
-    internal static ParsedFeatures ParseExamples(IReadOnlyList<ArraySegment<byte>> serialized, IReadOnlyDictionary<string, FeatureSpec> specs, bool batched, bool allowWire)
+    /// <summary>The same over parts of arrays (a pooled <see cref="RecordBuffer"/>'s block, read without <paramref name="views"/>).</summary>
+    internal static ParsedFeatures ParseExamples(IReadOnlyList<ArraySegment<byte>> serialized, IReadOnlyDictionary<string, FeatureSpec> specs, bool batched, bool allowWire, bool views)
     {
         var entries = specs.ToArray();
-        var raw = allowWire ? RawSource.TryCreate(serialized, entries) : null;
+        var raw = allowWire ? RawSource.TryCreate(serialized, entries, views) : null;
         if (raw is not null) return ParseFeatureMaps(raw, entries, batched);
         var maps = new Features?[serialized.Count];
         for (int i = 0; i < maps.Length; i++)
@@ -422,13 +431,14 @@ public static class ExampleParser
         private readonly IReadOnlyList<ArraySegment<byte>> _data;
         private readonly RawFeature[] _features; // [example * keys + key]; positions in the segment's array
         private readonly int _keys;
+        private readonly bool _views;
 
-        private RawSource(IReadOnlyList<ArraySegment<byte>> data, RawFeature[] features, int keys) => (_data, _features, _keys) = (data, features, keys);
+        private RawSource(IReadOnlyList<ArraySegment<byte>> data, RawFeature[] features, int keys, bool views) => (_data, _features, _keys, _views) = (data, features, keys, views);
 
         public int Count => _data.Count;
 
         /// <summary>Scans and validates every wanted feature of every example; null if any needs the full protobuf parser.</summary>
-        public static RawSource? TryCreate(IReadOnlyList<ArraySegment<byte>> data, KeyValuePair<string, FeatureSpec>[] specs)
+        public static RawSource? TryCreate(IReadOnlyList<ArraySegment<byte>> data, KeyValuePair<string, FeatureSpec>[] specs, bool views)
         {
             var keys = ExampleWire.EncodeKeys(specs.Select(s => s.Key));
             var features = new RawFeature[data.Count * keys.Length];
@@ -450,7 +460,7 @@ public static class ExampleParser
                     if (f.Count < 0) return null;
                 }
             }
-            return new RawSource(data, features, keys.Length);
+            return new RawSource(data, features, keys.Length, views);
         }
 
         public bool TryGet(int b, int k, string key, FeatureSpec spec, out Values values)
@@ -459,7 +469,8 @@ public static class ExampleParser
             values = default;
             if (f.Start < 0) return false;
             Values.CheckType(f.Kind, spec, key, b);
-            values = new Values(_data[b].Array!, f);
+            // A string value becomes a view of the record when it is at least half of it: a kept value then holds at most twice its size.
+            values = new Values(_data[b].Array!, f, _views ? (_data[b].Count + 1) / 2 : int.MaxValue);
             return true;
         }
     }
@@ -481,10 +492,11 @@ public static class ExampleParser
         public readonly RepeatedField<ByteString>? Bytes;
         public readonly byte[]? Raw;
         public readonly RawFeature RawList;
+        public readonly int MinViewLength; // string values at least this long are views of Raw, shorter ones copies
 
         private Values(RepeatedField<long>? i, RepeatedField<float>? f, RepeatedField<ByteString>? s) => (Int64, Float32, Bytes) = (i, f, s);
 
-        public Values(byte[] raw, RawFeature list) => (Raw, RawList) = (raw, list);
+        public Values(byte[] raw, RawFeature list, int minViewLength) => (Raw, RawList, MinViewLength) = (raw, list, minViewLength);
 
         public int Count => Raw is not null ? RawList.Count : Int64?.Count ?? Float32?.Count ?? Bytes?.Count ?? 0;
 
@@ -517,7 +529,7 @@ public static class ExampleParser
         private readonly FeatureType _type;
         private long[] _int64 = [];
         private float[] _float32 = [];
-        private byte[][] _bytes = [];
+        private ReadOnlyMemory<byte>[] _bytes = [];
         private int _count;
 
         public Column(FeatureType type, long size)
@@ -538,7 +550,7 @@ public static class ExampleParser
                 {
                     case FeatureType.Int64: ExampleWire.CopyInt64(v.RawSpan, _int64.AsSpan(at, v.Count)); break;
                     case FeatureType.Float32: ExampleWire.CopyFloat32(v.RawSpan, _float32.AsSpan(at, v.Count)); break;
-                    default: ExampleWire.CopyBytes(v.RawSpan, _bytes.AsSpan(at, v.Count)); break;
+                    default: ExampleWire.CopyBytes(v.Raw, v.RawList.Start, v.RawList.Length, _bytes.AsSpan(at, v.Count), v.MinViewLength); break;
                 }
                 return;
             }
@@ -548,7 +560,7 @@ public static class ExampleParser
                 case FeatureType.Float32: v.Float32?.CopyTo(_float32, at); break;
                 default:
                     if (v.Bytes is { } bs)
-                        for (int i = 0; i < bs.Count; i++) _bytes[at + i] = bs[i].ToByteArray();
+                        for (int i = 0; i < bs.Count; i++) _bytes[at + i] = bs[i].Memory;   // ByteStrings are immutable: no copy
                     break;
             }
         }
@@ -593,7 +605,7 @@ public static class ExampleParser
                 {
                     FeatureType.Int64 => new SparseFeature(indices, torch.tensor(Trimmed(_int64), ScalarType.Int64), null, denseShape, _type),
                     FeatureType.Float32 => new SparseFeature(indices, torch.tensor(Trimmed(_float32), ScalarType.Float32), null, denseShape, _type),
-                    _ => new SparseFeature(indices, null, Trimmed(_bytes), denseShape, _type),
+                    _ => new SparseFeature(indices, null, Array.ConvertAll(Trimmed(_bytes), v => v.ToArray()), denseShape, _type),
                 };
             }
             catch

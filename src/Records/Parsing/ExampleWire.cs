@@ -205,16 +205,21 @@ internal static class ExampleWire
         }
     }
 
-    /// <summary>Copies each value of a BytesList into its own array.</summary>
-    public static void CopyBytes(ReadOnlySpan<byte> list, Span<byte[]> output)
+    /// <summary>
+    /// The values of a BytesList at <paramref name="start"/> in <paramref name="record"/>: values of at least
+    /// <paramref name="minViewLength"/> bytes as views of the record, shorter ones copied into their own arrays.
+    /// </summary>
+    public static void CopyBytes(byte[] record, int start, int length, Span<ReadOnlyMemory<byte>> output, int minViewLength)
     {
+        var list = record.AsSpan(start, length);
         int pos = 0, n = 0;
         while (pos < list.Length)
         {
             TryReadTag(list, ref pos, out int field, out int wire);
             if (field != 1) { TrySkip(list, ref pos, wire); continue; }
             TryReadLength(list, ref pos, out int len);
-            output[n++] = list.Slice(pos, len).ToArray();
+            if (len >= minViewLength) output[n++] = new ReadOnlyMemory<byte>(record, start + pos, len);
+            else output[n++] = list.Slice(pos, len).ToArray();
             pos += len;
         }
     }

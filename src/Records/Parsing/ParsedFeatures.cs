@@ -49,6 +49,12 @@ public sealed class ParsedFeatures : IDisposable, IElementStructure<ParsedFeatur
     /// <returns>The bytes.</returns>
     public byte[] Bytes(string key) => Strings(key).Item();
 
+    /// <summary>The single value of a scalar string feature without a copy: for a record parsed from a <c>byte[]</c>, a view of that array.</summary>
+    /// <remarks><c>Image.DecodeJpeg(features.BytesMemory("image_raw").Span)</c> decodes the JPEG where the record holds it.</remarks>
+    /// <param name="key">Feature key.</param>
+    /// <returns>The bytes.</returns>
+    public ReadOnlyMemory<byte> BytesMemory(string key) => Strings(key).ItemMemory();
+
     /// <summary>A variable-length feature, still owned by this object.</summary>
     /// <param name="key">Feature key.</param>
     /// <returns>The sparse result.</returns>

@@ -40,7 +40,7 @@ public class WireReaderEquivalenceTests
     {
         try
         {
-            using var f = ExampleParser.ParseExamples(records, spec, batched, wire);
+            using var f = ExampleParser.ParseExamples(records, spec, batched, wire, views: true);
             return Describe(f);
         }
         catch (InvalidDataException e)
