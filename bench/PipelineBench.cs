@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 /// <summary>
 /// The Pipeline suite: per-element overhead, parallel Map speed-up, an in-memory CIFAR-10-sized pipeline against a
 /// hand-written loop and TorchSharp's DataLoader, and how long a CNN training loop waits on its input.
-/// Usage: dotnet run -c Release --project bench -- pipeline [--quick]
+/// Usage: dotnet run -c Release --project bench -- pipeline [overhead|parallel|cifar|cifar-profile|training|fit|tfrecord-fit] [--quick]
+/// [--steps N --rounds N --workers N --records-dir DIR] (the last four for tfrecord-fit)
 /// </summary>
 public static class PipelineBench
 {
@@ -15,14 +16,16 @@ public static class PipelineBench
     {
         var quick = args.Contains("--quick");
         Console.WriteLine($"Pipeline bench: {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}, {(quick ? "quick" : "full")} sizes");
-        var only = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        var only = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal) || args[i - 1] == "--quick")).ToHashSet();
         bool Wanted(string name) => only.Count == 0 || only.Contains(name);
         Console.WriteLine($"load average at start: {LoadAverage()}");
         if (Wanted("overhead")) Overhead(quick ? 1_000_000 : 10_000_000);
         if (Wanted("parallel")) ParallelMap(quick ? 200 : 1_000);
         if (Wanted("cifar")) Cifar(quick ? 10_000 : 50_000, epochs: 1);
+        if (Wanted("cifar-profile")) PipelineBenchCifarProfile.Run(quick ? 10_000 : 50_000, AugmentBatch);
         if (Wanted("training")) OnFreshThread(() => PipelineBenchTraining.WaitFraction(steps: quick ? 20 : 100));
         if (Wanted("fit")) OnFreshThread(() => PipelineBenchTraining.FitWaitFraction(steps: quick ? 20 : 100, epochs: 2));
+        if (Wanted("tfrecord-fit")) OnFreshThread(() => PipelineBenchTFRecordFit.Run(quick && !args.Contains("--steps") ? [.. args, "--steps", "50", "--rounds", "1"] : args));
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return 0;
     }
@@ -92,7 +95,7 @@ public static class PipelineBench
         return flipped.to(ScalarType.Float32).div_(255);
     }
 
-    static Tensor AugmentBatch(Tensor images)
+    internal static Tensor AugmentBatch(Tensor images)
     {
         // The same per image, vectorized: choose flipped or original uint8 pixels by a random mask, then float/255.
         using var flip = torch.rand(images.shape[0]).lt(0.5).view(-1, 1, 1, 1);
@@ -183,7 +186,7 @@ public static class PipelineBench
     }
 
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>
     /// Best of <see cref="Repeats"/> timed runs after one untimed warm-up: the machine is shared, so the fastest run is
@@ -212,7 +215,7 @@ public static class PipelineBench
     /// thread that has run many libtorch ops was measured several times slower on small ops than a fresh one
     /// (OpenMP team spin-waits), which would otherwise favour whichever contender happens to use new threads.
     /// </summary>
-    static void OnFreshThread(Action action)
+    internal static void OnFreshThread(Action action)
     {
         Exception? error = null;
         var thread = new Thread(() =>

@@ -226,7 +226,7 @@ public static class RecordsBench
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string SharedDir()
+    internal static string SharedDir()
     {
         var env = Environment.GetEnvironmentVariable("PIPELINE_SHARED_DIR");
         if (!string.IsNullOrEmpty(env)) return env;
