@@ -49,6 +49,11 @@ public class LayerContractTests
     [Fact] public void Resizing() => LayerContract.Run(() => new Resizing(4, 3), [Image], 0, 0, ["height", "width", "interpolation"], expectedOutputShape: [4, 3, 4]);
     [Fact] public void CenterCrop() => LayerContract.Run(() => new CenterCrop(4, 3), [Image], 0, 0, ["height", "width"], expectedOutputShape: [4, 3, 4]);
     [Fact] public void Normalization() => LayerContract.Run(() => new Normalization(mean: [0.5, 1, 2, 3], variance: [1, 4, 0.25, 9]), [Image], 0, 0, ["mean", "variance"]);
+    // Without given statistics, Keras 3 keeps them in three non-trainable weights (mean, variance, count), which files load.
+    [Fact] public void Normalization_with_statistics_in_weights() => LayerContract.Run(() => new Normalization(axis: 3), [Image], 0, 3, ["axis", "mean", "variance", "invert"]);
+    [Fact] public void Rescaling_per_channel() => LayerContract.Run(() => new Rescaling([0.5, 2, -1, 4], [1, 0, 0.25, -2]), [Image], 0, 0, ["scale", "offset"], expectedOutputShape: Image);
+    [Fact] public void Dropout_with_noise_shape() => LayerContract.Run(() => new Dropout(0.3, noiseShape: [null, 1, 1, 1]), [Image], 0, 0, ["rate", "noise_shape"], expectedOutputShape: Image);
+    [Fact] public void Multiply_broadcasting_channel_weights() => LayerContract.Run(() => new Multiply(), [Image, [1, 1, 4]], 0, 0, [], expectedOutputShape: Image);
     [Fact] public void RandomCrop() => LayerContract.Run(() => new RandomCrop(4, 3, seed: 1), [Image], 0, 0, ["height", "width", "seed"], expectedOutputShape: [4, 3, 4]);
     [Fact] public void RandomFlip() => LayerContract.Run(() => new RandomFlip(seed: 1), [Image], 0, 0, ["mode", "seed"]);
     [Fact] public void RandomRotation() => LayerContract.Run(() => new RandomRotation(0.2, seed: 1), [Image], 0, 0, ["factor", "fill_mode", "interpolation", "seed"]);

@@ -4,39 +4,73 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Layers;
 
 /// <summary>
-/// Keras's <c>layers.Normalization</c>: <c>(x - mean) / sqrt(variance)</c> per feature of the last axis, with the
-/// statistics given or learnt by <see cref="Adapt(Tensor)"/> over a tensor or a dataset (the standard deviation is
-/// floored at 1e-7, as Keras does). <c>invert</c> maps normalized values back.
+/// Keras's <c>layers.Normalization</c>: <c>(x - mean) / sqrt(variance)</c> per feature of the last axis (the standard
+/// deviation is floored at 1e-7, as Keras does). <c>invert</c> maps normalized values back. As in Keras 3, the
+/// statistics are either given (constants of the layer, no weights) or kept in three non-trainable weights,
+/// <c>mean</c>, <c>variance</c> and <c>count</c>, created when the layer is built (mean 0 and variance 1 until
+/// <see cref="Adapt(Tensor)"/> learns them over a tensor or a dataset, or a weights file sets them: EfficientNet's
+/// stem is such a layer, its ImageNet statistics are in Keras's weight file).
 /// </summary>
 public sealed class Normalization : Layer
 {
-    double[]? _mean;
-    double[]? _variance;
+    readonly double[]? _givenMean;
+    readonly double[]? _givenVariance;
+    Variable? _mean, _variance, _count;
+
+    // Held for the process's lifetime: a temporary Scalar may be finalized mid-call (see Training.Scalars).
+    static readonly TorchSharp.Scalar Epsilon = 1e-7.ToScalar();
 
     /// <summary>Creates the layer.</summary>
-    /// <param name="mean">Per-feature means (one value broadcasts), or null to learn them with <see cref="Adapt(Tensor)"/>.</param>
+    /// <param name="axis">The feature axis, counting the batch as 0: the last one (-1, or 3 for images), the only one supported.</param>
+    /// <param name="mean">Per-feature means (one value broadcasts), or null to keep them in weights set by <see cref="Adapt(Tensor)"/> or a file.</param>
     /// <param name="variance">Per-feature variances, given together with <paramref name="mean"/>.</param>
     /// <param name="invert">True computes <c>x * sqrt(variance) + mean</c> instead.</param>
     /// <param name="name">Optional layer name.</param>
-    public Normalization(double[]? mean = null, double[]? variance = null, bool invert = false, string? name = null) : base(name)
+    public Normalization(int axis = -1, double[]? mean = null, double[]? variance = null, bool invert = false, string? name = null) : base(name)
     {
         if ((mean is null) != (variance is null))
-            throw new ArgumentException("Normalization: when setting values directly, both `mean` and `variance` must be set.", mean is null ? nameof(mean) : nameof(variance));
+            throw new ArgumentException($"Normalization: when setting values directly, both `mean` and `variance` must be set. Received: mean={(mean is null ? "null" : "[...]")} and variance={(variance is null ? "null" : "[...]")}", mean is null ? nameof(mean) : nameof(variance));
         if (mean is not null && mean.Length != variance!.Length)
-            throw new ArgumentException($"Normalization: mean has {mean.Length} values but variance {variance.Length}.", nameof(variance));
+            throw new ArgumentException($"Normalization: when setting values directly, `mean` and `variance` must have the same shape. Received: mean shape ({mean.Length},) and variance shape ({variance.Length},)", nameof(variance));
+        if (mean is { Length: 0 }) throw new ArgumentException("Normalization: `mean` and `variance` must hold at least one value.", nameof(mean));
         if (variance is not null && variance.Any(v => v < 0))
             throw new ArgumentOutOfRangeException(nameof(variance), "Normalization: variances must be non-negative.");
-        (_mean, _variance, Invert) = (mean?.ToArray(), variance?.ToArray(), invert);
+        (Axis, _givenMean, _givenVariance, Invert) = (axis, mean?.ToArray(), variance?.ToArray(), invert);
     }
 
-    /// <summary>The per-feature means, once given or adapted.</summary>
-    public IReadOnlyList<double>? Mean => _mean;
+    /// <summary>The feature axis as given (the batch is axis 0).</summary>
+    public int Axis { get; }
 
-    /// <summary>The per-feature variances, once given or adapted.</summary>
-    public IReadOnlyList<double>? Variance => _variance;
+    /// <summary>The per-feature means: the given ones, else the <c>mean</c> weight once built; null before.</summary>
+    public IReadOnlyList<double>? Mean => _givenMean ?? Values(_mean);
+
+    /// <summary>The per-feature variances: the given ones, else the <c>variance</c> weight once built; null before.</summary>
+    public IReadOnlyList<double>? Variance => _givenVariance ?? Values(_variance);
 
     /// <summary>Whether the layer denormalizes.</summary>
     public bool Invert { get; }
+
+    static double[]? Values(Variable? v)
+    {
+        if (v is null) return null;
+        using var scope = NewDisposeScope();
+        return v.Value.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
+    /// <inheritdoc />
+    public override void Build(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        int rank = inputShape.Length + 1;
+        if (inputShape.Length == 0 || (Axis != -1 && Axis != rank - 1))
+            throw Incompatible($"a feature axis {Axis} that is the last axis (-1 or {rank - 1}); only the last axis is supported", inputShape);
+        if (_givenMean is not null) return;
+        long features = inputShape[^1];
+        _mean = AddWeight("mean", [features], "zeros", trainable: false);
+        _variance = AddWeight("variance", [features], "ones", trainable: false);
+        // Keras keeps an (integer) sample count for older saved models; here a float32 scalar, so files load either way.
+        _count = AddWeight("count", [], "zeros", trainable: false);
+    }
 
     /// <summary>Learns the mean and variance of each feature (last axis) over every other axis of <paramref name="data"/>.</summary>
     /// <param name="data">Samples, e.g. (samples, height, width, channels) images.</param>
@@ -45,7 +79,7 @@ public sealed class Normalization : Layer
         ArgumentNullException.ThrowIfNull(data);
         var stats = new Moments();
         stats.Add(data);
-        (_mean, _variance) = stats.Result("Normalization.Adapt");
+        Store(stats.Result("Normalization.Adapt"), data);
     }
 
     /// <summary>Learns the statistics over one pass of <paramref name="data"/> (batches or samples), in float64 running sums.</summary>
@@ -56,13 +90,15 @@ public sealed class Normalization : Layer
         ArgumentNullException.ThrowIfNull(data);
         var stats = new Moments();
         int seen = 0;
+        int[]? shape = null;
         foreach (var x in data)
             using (x)
             {
+                shape ??= [.. x.shape.Skip(1).Select(d => (int)d)];
                 stats.Add(x);
                 if (++seen == steps) break;
             }
-        (_mean, _variance) = stats.Result("Normalization.Adapt");
+        Store(stats.Result("Normalization.Adapt"), null, shape);
     }
 
     /// <summary>Learns the statistics from the inputs of a dataset of (inputs, labels) pairs.</summary>
@@ -74,21 +110,52 @@ public sealed class Normalization : Layer
         Adapt(data.Map((x, y) => x, name: "inputs"), steps);
     }
 
+    void Store((double[] Mean, double[] Variance) stats, Tensor? data, int[]? shape = null)
+    {
+        if (_givenMean is not null)
+            throw new InvalidOperationException($"Normalization layer \"{Name}\" was given its mean and variance; Adapt learns them only for a layer created without them.");
+        if (_mean is null)
+        {
+            shape ??= [.. data!.shape.Skip(1).Select(d => (int)d)];
+            if (shape.Length == 0) shape = [stats.Mean.Length];
+            Build(shape);   // its first call finds these weights (Keras's adapt builds the layer too)
+        }
+        if (_mean!.Shape[0] != stats.Mean.Length)
+            throw new ArgumentException($"Normalization layer \"{Name}\" has {_mean.Shape[0]} features, but the data has {stats.Mean.Length} on its last axis.", nameof(data));
+        using var scope = NewDisposeScope();
+        _mean.Assign(tensor(stats.Mean).to_type(ScalarType.Float32));
+        _variance!.Assign(tensor(stats.Variance).to_type(ScalarType.Float32));
+    }
+
     /// <inheritdoc />
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (_givenMean is { Length: > 1 } m && (inputShape.Length == 0 || inputShape[^1] != m.Length))
+            throw Incompatible($"a last axis of {m.Length} features (one per mean/variance value)", inputShape);
+        return inputShape;
+    }
 
     /// <inheritdoc />
     public override Tensor Call(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (_mean is null || _variance is null)
-            throw new InvalidOperationException($"Normalization layer \"{Name}\" has no statistics: pass mean and variance, or call Adapt() before using it.");
-        if (_mean.Length != 1 && inputs.shape[^1] != _mean.Length)
-            throw new ArgumentException($"Normalization layer \"{Name}\" was adapted to {_mean.Length} features, but the inputs' last axis has {inputs.shape[^1]}.", nameof(inputs));
+        long features = _givenMean?.Length ?? _mean?.Shape[0] ?? 0;
+        if (features != 1 && (inputs.dim() == 0 || inputs.shape[^1] != features))
+            throw new ArgumentException($"Normalization layer \"{Name}\" has {features} features, but the inputs' last axis has {(inputs.dim() == 0 ? 0 : inputs.shape[^1])}.", nameof(inputs));
         using var scope = NewDisposeScope();
         var x = inputs.is_floating_point() ? inputs : inputs.to_type(ScalarType.Float32);
-        var mean = tensor(_mean, device: inputs.device).to_type(x.dtype);
-        var std = tensor(_variance.Select(v => Math.Max(Math.Sqrt(v), 1e-7)).ToArray(), device: inputs.device).to_type(x.dtype);
+        Tensor mean, std;
+        if (_givenMean is not null)
+        {
+            mean = tensor(_givenMean, device: x.device).to_type(x.dtype);
+            std = tensor(_givenVariance!.Select(v => Math.Max(Math.Sqrt(v), 1e-7)).ToArray(), device: x.device).to_type(x.dtype);
+        }
+        else
+        {
+            mean = _mean!.Value.to_type(x.dtype);
+            std = _variance!.Value.sqrt().clamp_min(Epsilon).to_type(x.dtype);
+        }
         var result = Invert ? x * std + mean : (x - mean) / std;
         return result.MoveToOuterDisposeScope();
     }
@@ -97,10 +164,10 @@ public sealed class Normalization : Layer
     public override Dictionary<string, object?> GetConfig()
     {
         var config = base.GetConfig();
-        config["axis"] = -1;
-        config["mean"] = _mean;
-        config["variance"] = _variance;
+        config["axis"] = new[] { Axis };   // Keras keeps a tuple: (-1,)
         config["invert"] = Invert;
+        config["mean"] = _givenMean;
+        config["variance"] = _givenVariance;
         return config;
     }
 
