@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Pipeline.Models;
 using Pipeline.Models.Layers;
+using Pipeline.Models.Saving;
 
 /// <summary>
 /// `saving` suite: save and load time of a 25M-parameter model (ResNet50-sized weights, random values) in each Keras
-/// format, against a raw write (flushed to disk, as saving flushes) and a raw read of the same float32 bytes in the
-/// same run. Best of N, so the page cache is warm for both contenders.
+/// format, against a raw write (flushed to disk, as saving flushes) and a raw read of the same float32 bytes, all in
+/// one run. The contenders alternate round by round (so a burst of load on a shared machine hits all of them) and the
+/// best round of each counts, with the page cache warm for all. A breakdown of one save and one load follows.
 /// Usage: dotnet run -c Release --project bench -- saving [--repeats 5] [--dir /tmp]
 /// </summary>
 public static class SavingBench
@@ -33,37 +35,49 @@ public static class SavingBench
             model.Compile("adam", "sparse_categorical_crossentropy");
             long parameters = model.CountParams();
             double mib = parameters * 4 / 1048576.0;
-            Console.WriteLine($"saving bench: {parameters:N0} parameters ({mib:F1} MiB float32) in {dir}; best of {repeats}; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"saving bench: {parameters:N0} parameters ({mib:F1} MiB float32) in {dir}; best of {repeats} alternating rounds; " +
+                              $"{Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, load average {LoadAverage()}");
 
             var arrays = model.Weights.Select(w => w.Numpy().ToArray<float>()).ToArray();
             var raw = Path.Combine(dir, "raw.bin");
-            double rawWrite = Best(repeats, () =>
-            {
-                using var f = new FileStream(raw, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-                foreach (var a in arrays) f.Write(MemoryMarshal.AsBytes(a.AsSpan()));
-                f.Flush(flushToDisk: true);
-            });
-            double rawRead = Best(repeats, () =>
-            {
-                using var f = File.OpenRead(raw);
-                foreach (var a in arrays)
-                {
-                    var copy = new float[a.Length];
-                    f.ReadExactly(MemoryMarshal.AsBytes(copy.AsSpan()));
-                }
-            });
-            Report("raw write (flushed)", rawWrite, mib, rawWrite);
-            Report("raw read", rawRead, mib, rawRead);
-
             var weights = Path.Combine(dir, "model.weights.h5");
-            Report("SaveWeights .weights.h5", Best(repeats, () => model.SaveWeights(weights)), mib, rawWrite);
-            Report("LoadWeights .weights.h5", Best(repeats, () => model.LoadWeights(weights)), mib, rawRead);
             var keras = Path.Combine(dir, "model.keras");
-            Report("Save .keras", Best(repeats, () => model.Save(keras)), mib, rawWrite);
-            Report("LoadModel .keras", Best(repeats, () => Models.LoadModel(keras, compile: false).Dispose()), mib, rawRead);
             var legacy = Path.Combine(dir, "model.h5");
-            Report("Save .h5 (Keras 2)", Best(repeats, () => model.Save(legacy)), mib, rawWrite);
-            Report("LoadModel .h5 (Keras 2)", Best(repeats, () => Models.LoadModel(legacy, compile: false).Dispose()), mib, rawRead);
+            (string Name, bool IsWrite, Action Action)[] contenders =
+            [
+                ("raw write (flushed)", true, () =>
+                {
+                    using var f = new FileStream(raw, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                    foreach (var a in arrays) f.Write(MemoryMarshal.AsBytes(a.AsSpan()));
+                    f.Flush(flushToDisk: true);
+                }),
+                ("SaveWeights .weights.h5", true, () => model.SaveWeights(weights)),
+                ("Save .keras", true, () => model.Save(keras)),
+                ("Save .h5 (Keras 2)", true, () => model.Save(legacy)),
+                ("raw read", false, () =>
+                {
+                    using var f = File.OpenRead(raw);
+                    foreach (var a in arrays)
+                    {
+                        var copy = new float[a.Length];
+                        f.ReadExactly(MemoryMarshal.AsBytes(copy.AsSpan()));
+                    }
+                }),
+                ("LoadWeights .weights.h5", false, () => model.LoadWeights(weights)),
+                ("LoadModel .keras", false, () => Models.LoadModel(keras, compile: false).Dispose()),
+                ("LoadModel .h5 (Keras 2)", false, () => Models.LoadModel(legacy, compile: false).Dispose()),
+            ];
+            var best = contenders.ToDictionary(c => c.Name, _ => double.MaxValue);
+            for (int r = 0; r < repeats; r++)
+            {
+                foreach (var (name, _, action) in contenders) best[name] = Math.Min(best[name], Time(action));
+                Console.WriteLine($"round {r + 1} done (load {LoadAverage()})");
+            }
+            double rawWrite = best["raw write (flushed)"], rawRead = best["raw read"];
+            foreach (var (name, isWrite, _) in contenders) Report(name, best[name], mib, isWrite ? rawWrite : rawRead);
+
+            Breakdown(model, dir, repeats, mib);
+            Console.WriteLine($"load average at the end: {LoadAverage()}");
         }
         finally
         {
@@ -72,19 +86,77 @@ public static class SavingBench
         return 0;
     }
 
-    static double Best(int repeats, Action action)
+    /// <summary>Where the time of a .weights.h5 save and load goes, stage by stage (best of N each).</summary>
+    static void Breakdown(Model model, string dir, int repeats, double mib)
+    {
+        var path = Path.Combine(dir, "breakdown.weights.h5");
+        model.SaveWeights(path);
+        Console.WriteLine("breakdown of SaveWeights / LoadWeights (.weights.h5):");
+        Stage("copy out in Keras layout (transposes)", repeats, mib, () =>
+        {
+            foreach (var e in WeightsBinding.Snapshot(model, includeOptimizer: true)) e.Dispose();
+        });
+        var entries = WeightsBinding.Snapshot(model, includeOptimizer: true);
+        try
+        {
+            Stage("PureHDF: HDF5 image into memory", repeats, mib, () =>
+            {
+                var writer = new H5Writer();
+                KerasWeightsFile.Write(writer, entries);
+                using var image = new MemoryStream(checked((int)writer.DataBytes + (1 << 20)));
+                writer.WriteTo(image);
+            });
+            Stage("PureHDF: HDF5 file, atomic publish", repeats, mib, () =>
+            {
+                var writer = new H5Writer();
+                KerasWeightsFile.Write(writer, entries);
+                FilePublisher.Write(path, writer.WriteTo);
+            });
+        }
+        finally
+        {
+            foreach (var e in entries) e.Dispose();
+        }
+        Stage("PureHDF: read datasets into tensors", repeats, mib, () =>
+        {
+            using var reader = H5Reader.Open(path);
+            foreach (var e in KerasWeightsFile.Read(reader).Values) e.Dispose();
+        });
+        using (var reader = H5Reader.Open(path))
+        {
+            var read = KerasWeightsFile.Read(reader);
+            try
+            {
+                Stage("assign to the weights (transposes back)", repeats, mib, () =>
+                    WeightsBinding.Load(model, read, path, skipMismatch: false, includeOptimizer: false));
+            }
+            finally
+            {
+                foreach (var e in read.Values) e.Dispose();
+            }
+        }
+        var config = ModelConfig.Serialize(model);
+        Stage("build the model from its config (LoadModel)", repeats, mib, () =>
+            ModelConfig.DeserializeModel(config, new ConfigBinder(path, null)).Dispose());
+    }
+
+    static void Stage(string what, int repeats, double mib, Action action)
     {
         double best = double.MaxValue;
-        for (int i = 0; i < repeats; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-        return best;
+        for (int i = 0; i < repeats; i++) best = Math.Min(best, Time(action));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-46} {best * 1000,8:F0} ms  {mib / best,8:F0} MiB/s"));
+    }
+
+    static double Time(Action action)
+    {
+        var sw = Stopwatch.StartNew();
+        action();
+        return sw.Elapsed.TotalSeconds;
     }
 
     static void Report(string what, double seconds, double mib, double rawSeconds) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{what,-28} {seconds * 1000,8:F0} ms  {mib / seconds,8:F0} MiB/s  {seconds / rawSeconds,5:F2}x raw"));
+
+    static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 }

@@ -113,8 +113,10 @@ public abstract partial class Layer : Module
             return existing;
         var device = TorchRuntime.Device;
         var raw = strides is null ? empty(storageShape, ScalarType.Float32, device) : empty_strided(storageShape, strides, ScalarType.Float32, device);
-        using (no_grad())
+        // LoadModel sets every weight from the file right after building (Saving/WeightsToBeLoaded.cs): no random draw.
+        if (!Saving.WeightsToBeLoaded.Active)
         {
+            using var noGrad = no_grad();
             // The initializer sees Keras's shape (its fans follow Keras's rule); its values land in our layout.
             var keras = toKeras is null ? raw : raw.permute(toKeras);
             using var value = initializer.Call(keras.shape, ScalarType.Float32, device);

@@ -216,6 +216,10 @@ public abstract class Optimizer
         return result;
     }
 
+    /// <summary>The slot name of each entry of <see cref="KerasOrderedSlots"/> for <paramref name="variableCount"/> variables, in the same order.</summary>
+    internal IEnumerable<string> KerasOrderedSlotNames(int variableCount) =>
+        KerasSlotGroups.SelectMany(group => Enumerable.Range(0, variableCount).SelectMany(_ => group));
+
     /// <summary>Sets the update count, as loading a saved optimizer does.</summary>
     internal void RestoreIterations(long iterations) => Iterations = iterations;
 

@@ -1,6 +1,6 @@
-using NumSharp;
 using PureHDF;
 using PureHDF.VOL.Native;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -107,40 +107,53 @@ internal sealed class H5Reader : IDisposable
     }
 
     /// <summary>
-    /// Reads the dataset at <paramref name="path"/> into an array of its shape: float32, float64, int64, int32 and
-    /// uint8 keep their type; anything else is refused with the dataset's name.
+    /// Reads the dataset at <paramref name="path"/> into a new CPU tensor of its shape: float32, float64, int64, int32
+    /// and uint8 keep their type; anything else is refused with the dataset's name.
     /// </summary>
-    public NDArray Array(string path) => Guard(path, () =>
+    public Tensor ReadTensor(string path) => Guard(path, () =>
     {
         if (!_file.LinkExists(path) || _file.Get(path) is not IH5Dataset dataset)
             throw new KerasFileException(FileName, $"the file has no dataset '{path}'.");
-        return Array(dataset, path);
+        return ReadTensor(dataset, path);
     });
 
-    /// <summary>Reads <paramref name="dataset"/>; see <see cref="Array(string)"/>.</summary>
-    public NDArray Array(IH5Dataset dataset, string path) => Guard(path, () =>
+    /// <summary>
+    /// Reads <paramref name="dataset"/> (see <see cref="ReadTensor(string)"/>) straight into the tensor's native buffer:
+    /// no managed array in between. The tensor belongs to the caller.
+    /// </summary>
+    public Tensor ReadTensor(IH5Dataset dataset, string path) => Guard(path, () =>
     {
         var dims = dataset.Space.Type == H5DataspaceType.Scalar ? [] : dataset.Space.Dimensions;
-        var shape = dims.Length == 0 ? Shape.Scalar : new Shape(System.Array.ConvertAll(dims, d => checked((int)d)));
+        long[] shape = System.Array.ConvertAll(dims, d => checked((long)d));
         var type = dataset.Type;
+        var native = dataset as NativeDataset
+            ?? throw new KerasFileException(FileName, $"dataset '{path}' is not stored in the HDF5 file itself.");
         return (type.Class, type.Size) switch
         {
-            (H5DataTypeClass.FloatingPoint, 4) => Wrap(dataset.Read<float[]>(), shape),
-            (H5DataTypeClass.FloatingPoint, 8) => Wrap(dataset.Read<double[]>(), shape),
-            (H5DataTypeClass.FixedPoint, 8) when type.FixedPoint.IsSigned => Wrap(dataset.Read<long[]>(), shape),
-            (H5DataTypeClass.FixedPoint, 4) when type.FixedPoint.IsSigned => Wrap(dataset.Read<int[]>(), shape),
-            (H5DataTypeClass.FixedPoint, 1) when !type.FixedPoint.IsSigned => Wrap(dataset.Read<byte[]>(), shape),
+            (H5DataTypeClass.FloatingPoint, 4) => ReadInto<float>(native, shape, ScalarType.Float32),
+            (H5DataTypeClass.FloatingPoint, 8) => ReadInto<double>(native, shape, ScalarType.Float64),
+            (H5DataTypeClass.FixedPoint, 8) when type.FixedPoint.IsSigned => ReadInto<long>(native, shape, ScalarType.Int64),
+            (H5DataTypeClass.FixedPoint, 4) when type.FixedPoint.IsSigned => ReadInto<int>(native, shape, ScalarType.Int32),
+            (H5DataTypeClass.FixedPoint, 1) when !type.FixedPoint.IsSigned => ReadInto<byte>(native, shape, ScalarType.Byte),
             _ => throw new KerasFileException(FileName,
                 $"dataset '{path}' has HDF5 type {type.Class} of {type.Size} bytes; Keras weights are float32, float64, int64, int32 or uint8."),
         };
     });
 
-    static NDArray Wrap<T>(T[] data, Shape shape) where T : unmanaged
+    static Tensor ReadInto<T>(NativeDataset dataset, long[] shape, ScalarType dtype) where T : unmanaged
     {
-        if (data.Length != shape.Size)
-            throw new InvalidDataException($"read {data.Length} values for shape ({string.Join(", ", shape.Dimensions)}).");
-        var array = np.array(data);
-        return shape.IsScalar ? array.reshape(Shape.Scalar) : array.reshape(shape);
+        // Owned by the caller, whatever dispose scope is open.
+        var tensor = empty(shape, dtype).DetachFromDisposeScope();
+        try
+        {
+            if (tensor.numel() > 0) dataset.Read(TensorMemory<T>.SpanOf(tensor));
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
     }
 
     T Guard<T>(string where, Func<T> read)

@@ -1,16 +1,19 @@
-using NumSharp;
 using PureHDF;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
 /// <summary>
-/// Builds an HDF5 file in memory the way Keras lays its files out (groups by '/'-separated path, numeric datasets,
-/// string attributes) and writes it with PureHDF. Datasets are contiguous, uncompressed and little-endian, as h5py
-/// writes Keras's weights.
+/// Builds an HDF5 file the way Keras lays its files out (groups by '/'-separated path, numeric datasets, string
+/// attributes) and writes it with PureHDF. Datasets are contiguous, uncompressed and little-endian, as h5py writes
+/// Keras's weights; their bytes are read straight from the tensors' native buffers while the file is written.
 /// </summary>
 internal sealed class H5Writer
 {
     readonly H5File _root = [];
+
+    /// <summary>The bytes of all datasets added so far (to size an in-memory image).</summary>
+    public long DataBytes { get; private set; }
 
     /// <summary>The group at <paramref name="path"/>, created with its parents when missing ("" is the root).</summary>
     public H5Group Group(string path)
@@ -28,14 +31,18 @@ internal sealed class H5Writer
         return group;
     }
 
-    /// <summary>Adds the dataset <paramref name="path"/> holding <paramref name="value"/> (shape and dtype kept).</summary>
-    public void Dataset(string path, NDArray value)
+    /// <summary>
+    /// Adds the dataset <paramref name="path"/> holding <paramref name="value"/> (shape and dtype kept). The tensor must
+    /// be contiguous, on the CPU, and stay alive and unchanged until <see cref="WriteTo"/> returns: its bytes are not copied here.
+    /// </summary>
+    public void Dataset(string path, Tensor value)
     {
         var slash = path.LastIndexOf('/');
         var group = Group(slash < 0 ? "" : path[..slash]);
         var name = path[(slash + 1)..];
         if (group.ContainsKey(name)) throw new InvalidOperationException($"HDF5 path '{path}' is written twice.");
         group[name] = ToDataset(value);
+        DataBytes += value.numel() * value.ElementSize;
     }
 
     /// <summary>Sets a string attribute (variable-length UTF-8, as h5py writes Python strings).</summary>
@@ -53,20 +60,35 @@ internal sealed class H5Writer
     /// <summary>Writes the file to <paramref name="stream"/> (readable, writable and seekable).</summary>
     public void WriteTo(Stream stream) => _root.Write(stream);
 
-    static H5Dataset ToDataset(NDArray value)
+    static H5Dataset ToDataset(Tensor value)
     {
-        if (!value.Shape.IsContiguous || value.Shape.IsBroadcasted) value = value.copy();
-        ulong[] dims = value.Shape.IsScalar ? [] : System.Array.ConvertAll(value.shape, d => (ulong)d);
-        object data = value.typecode switch
+        if (value.dim() == 0)
         {
-            NPTypeCode.Single => value.ToArray<float>(),
-            NPTypeCode.Double => value.ToArray<double>(),
-            NPTypeCode.Int64 => value.ToArray<long>(),
-            NPTypeCode.Int32 => value.ToArray<int>(),
-            NPTypeCode.Byte => value.ToArray<byte>(),
-            _ => throw new NotSupportedException($"Cannot save a weight of dtype {value.typecode}; Keras weights are float32, float64, int64, int32 or uint8."),
+            // A scalar needs an explicit scalar dataspace and is written from a one-element array.
+            object scalar = value.dtype switch
+            {
+                ScalarType.Float32 => new[] { value.item<float>() },
+                ScalarType.Float64 => new[] { value.item<double>() },
+                ScalarType.Int64 => new[] { value.item<long>() },
+                ScalarType.Int32 => new[] { value.item<int>() },
+                ScalarType.Byte => new[] { value.item<byte>() },
+                _ => throw Unsupported(value.dtype),
+            };
+            return new H5Dataset(scalar, fileDims: []);
+        }
+        ulong[] dims = System.Array.ConvertAll(value.shape, d => (ulong)d);
+        object data = value.dtype switch
+        {
+            ScalarType.Float32 => TensorMemory<float>.Of(value),
+            ScalarType.Float64 => TensorMemory<double>.Of(value),
+            ScalarType.Int64 => TensorMemory<long>.Of(value),
+            ScalarType.Int32 => TensorMemory<int>.Of(value),
+            ScalarType.Byte => TensorMemory<byte>.Of(value),
+            _ => throw Unsupported(value.dtype),
         };
-        // A scalar needs an explicit scalar dataspace; arrays are written with their full shape.
-        return dims.Length == 0 ? new H5Dataset(data, fileDims: []) : new H5Dataset(data, fileDims: dims);
+        return new H5Dataset(data, fileDims: dims);
     }
+
+    static NotSupportedException Unsupported(ScalarType dtype) =>
+        new($"Cannot save a weight of dtype {dtype}; Keras weights are float32, float64, int64, int32 or uint8.");
 }

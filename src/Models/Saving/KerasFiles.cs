@@ -84,6 +84,7 @@ internal static class KerasFiles
     public static void SaveLegacyModel(Model model, string path)
     {
         var layers = LegacyBinding.Snapshot(model);
+        var optimizerValues = new List<TorchSharp.torch.Tensor>();
         try
         {
             var writer = new H5Writer();
@@ -103,11 +104,13 @@ internal static class KerasFiles
                 writer.Attribute("", "training_config", JsonConfig.Write(training));
             }
             LegacyH5Weights.Write(writer, "model_weights", layers, KerasFormat.KerasVersion);
+            LegacyOptimizerWeights.Write(writer, model, optimizerValues);
             FilePublisher.Write(path, writer.WriteTo);
         }
         finally
         {
             foreach (var l in layers) l.Dispose();
+            foreach (var v in optimizerValues) v.Dispose();
         }
     }
 
@@ -157,16 +160,36 @@ internal static class KerasFiles
         }
     }
 
-    static void LoadLegacy(Model model, H5Reader reader, string group, string path, bool byName, bool skipMismatch)
+    static IReadOnlyDictionary<Variable, string> LoadLegacy(Model model, H5Reader reader, string group, string path, bool byName, bool skipMismatch)
     {
         var layers = LegacyH5Weights.Read(reader, group);
         try
         {
-            LegacyBinding.Load(model, layers, path, byName, skipMismatch);
+            return LegacyBinding.Load(model, layers, path, byName, skipMismatch);
         }
         finally
         {
             foreach (var l in layers) l.Dispose();
+        }
+    }
+
+    /// <summary>Builds the model of <paramref name="config"/> without initializing its weights: the caller loads all of them.</summary>
+    static Model BuildForLoading(JsonObject config, ConfigBinder binder)
+    {
+        using var loading = WeightsToBeLoaded.Begin();
+        return ModelConfig.DeserializeModel(config, binder);
+    }
+
+    static void LoadLegacyOptimizer(Model model, H5Reader reader, IReadOnlyDictionary<Variable, string> weightNames)
+    {
+        var values = new List<TorchSharp.torch.Tensor>();
+        try
+        {
+            LegacyOptimizerWeights.Plan(model, reader, weightNames, values)?.Invoke();
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
         }
     }
 
@@ -179,7 +202,7 @@ internal static class KerasFiles
             {
                 using var archive = KerasArchive.Open(path);
                 var config = JsonConfig.Parse(archive.Config, path, KerasFormat.ConfigFileName);
-                var model = ModelConfig.DeserializeModel(config, binder);
+                var model = BuildForLoading(config, binder);
                 try
                 {
                     if (compile) ModelConfig.Compile(model, config["compile_config"] as JsonObject, null, binder);
@@ -207,12 +230,13 @@ internal static class KerasFiles
                 var configText = reader.StringAttribute(reader.Root, "model_config", "/")
                     ?? throw new KerasFileException(path, "no model config found in the file: it holds weights only. Build the model in code and call model.LoadWeights(path).");
                 var config = JsonConfig.Parse(configText, path, "model_config");
-                var model = ModelConfig.DeserializeModel(config, binder);
+                var model = BuildForLoading(config, binder);
                 try
                 {
                     if (compile && reader.StringAttribute(reader.Root, "training_config", "/") is { } training)
                         ModelConfig.Compile(model, null, JsonConfig.Parse(training, path, "training_config"), binder);
-                    LoadLegacy(model, reader, "model_weights", path, byName: false, skipMismatch: false);
+                    var weightNames = LoadLegacy(model, reader, "model_weights", path, byName: false, skipMismatch: false);
+                    if (compile) LoadLegacyOptimizer(model, reader, weightNames);
                     return model;
                 }
                 catch

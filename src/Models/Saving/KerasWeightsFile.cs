@@ -1,5 +1,5 @@
-using NumSharp;
 using PureHDF;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -22,8 +22,16 @@ internal static class KerasWeightsFile
     public static Dictionary<string, WeightsEntry> Read(H5Reader reader)
     {
         var entries = new Dictionary<string, WeightsEntry>(StringComparer.Ordinal);
-        Walk(reader, reader.Root, "", entries);
-        return entries;
+        try
+        {
+            Walk(reader, reader.Root, "", entries);
+            return entries;
+        }
+        catch
+        {
+            foreach (var e in entries.Values) e.Dispose();
+            throw;
+        }
     }
 
     static void Walk(H5Reader reader, IH5Group group, string path, Dictionary<string, WeightsEntry> entries)
@@ -39,13 +47,26 @@ internal static class KerasWeightsFile
 
     static WeightsEntry ReadVars(H5Reader reader, IH5Group vars, string varsPath, string path)
     {
-        var datasets = new SortedDictionary<int, NDArray>();
+        var datasets = new SortedDictionary<int, Tensor>();
+        try
+        {
+            return FillVars(reader, vars, varsPath, path, datasets);
+        }
+        catch
+        {
+            foreach (var t in datasets.Values) t.Dispose();
+            throw;
+        }
+    }
+
+    static WeightsEntry FillVars(H5Reader reader, IH5Group vars, string varsPath, string path, SortedDictionary<int, Tensor> datasets)
+    {
         foreach (var child in reader.Children(vars, varsPath))
         {
             if (child is not IH5Dataset dataset) continue;
             if (!int.TryParse(child.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
                 throw new KerasFileException(reader.FileName, $"dataset '{varsPath}/{child.Name}' is not named by an index as Keras names variables (0, 1, ...).");
-            datasets[index] = reader.Array(dataset, $"{varsPath}/{child.Name}");
+            datasets[index] = reader.ReadTensor(dataset, $"{varsPath}/{child.Name}");
         }
         int expected = 0;
         foreach (var index in datasets.Keys)

@@ -1,6 +1,6 @@
-using NumSharp;
 using Pipeline.Models.Layers;
 using Pipeline.Runtime;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -18,7 +18,7 @@ internal static class LegacyBinding
         [.. model.Layers.Select(layer =>
         {
             var weights = LegacyWeights(layer);
-            return new LegacyH5Weights.Layer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")], [.. weights.Select(w => w.Numpy())]);
+            return new LegacyH5Weights.Layer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")], [.. weights.Select(w => WeightsBinding.ToHost(() => w.Value))]);
         })];
 
     /// <summary>
@@ -26,9 +26,10 @@ internal static class LegacyBinding
     /// name. Everything is checked before anything changes; <paramref name="skipMismatch"/> skips layers whose weight count
     /// or shapes differ (each reported on the runtime log).
     /// </summary>
-    public static void Load(Model model, IReadOnlyList<LegacyH5Weights.Layer> saved, string fileName, bool byName, bool skipMismatch)
+    /// <returns>The file's name of each weight loaded (e.g. "dense_1/kernel:0"), by which Keras 2 names optimizer state.</returns>
+    public static IReadOnlyDictionary<Variable, string> Load(Model model, IReadOnlyList<LegacyH5Weights.Layer> saved, string fileName, bool byName, bool skipMismatch)
     {
-        var plan = new List<(IReadOnlyList<Variable> Targets, IReadOnlyList<NDArray> Values)>();
+        var plan = new List<(IReadOnlyList<Variable> Targets, LegacyH5Weights.Layer Saved)>();
         var problems = new List<string>();
         if (byName)
         {
@@ -52,11 +53,17 @@ internal static class LegacyBinding
             throw new KerasFileException(fileName,
                 $"{problems.Count} layer(s) do not fit; the model is unchanged. {string.Join(" ", problems.Take(5))}" + (problems.Count > 5 ? $" ... and {problems.Count - 5} more." : ""));
         foreach (var p in problems) TorchRuntime.Log($"Skipping weights of {fileName}: {p}");
-        foreach (var (targets, values) in plan)
-            for (int i = 0; i < targets.Count; i++) targets[i].Assign(values[i]);
+        var names = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (targets, layer) in plan)
+            for (int i = 0; i < targets.Count; i++)
+            {
+                targets[i].Assign(layer.Values[i]);
+                names[targets[i]] = layer.WeightNames[i];
+            }
+        return names;
     }
 
-    static void Match(Layer layer, LegacyH5Weights.Layer saved, int k, List<(IReadOnlyList<Variable>, IReadOnlyList<NDArray>)> plan, List<string> problems)
+    static void Match(Layer layer, LegacyH5Weights.Layer saved, int k, List<(IReadOnlyList<Variable>, LegacyH5Weights.Layer)> plan, List<string> problems)
     {
         var targets = LegacyWeights(layer);
         var what = $"layer #{k} (named \"{layer.Name}\" in the model, \"{saved.Name}\" in the file)";
@@ -67,13 +74,13 @@ internal static class LegacyBinding
         }
         for (int i = 0; i < targets.Count; i++)
         {
-            long[] actual = [.. saved.Values[i].shape.Select(d => (long)d)];
+            long[] actual = saved.Values[i].shape;
             if (!actual.SequenceEqual(targets[i].Shape))
             {
                 problems.Add($"{what} weight \"{targets[i].Name}\" (file: \"{saved.WeightNames[i]}\") expects shape {Variable.ShapeText(targets[i].Shape)}, the file has {Variable.ShapeText(actual)}.");
                 return;
             }
         }
-        if (targets.Count > 0) plan.Add((targets, saved.Values));
+        if (targets.Count > 0) plan.Add((targets, saved));
     }
 }

@@ -1,4 +1,4 @@
-using NumSharp;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -10,7 +10,7 @@ namespace Pipeline.Models.Saving;
 internal static class LegacyH5Weights
 {
     /// <summary>One layer's saved weights, in the file's order.</summary>
-    internal sealed record Layer(string Name, IReadOnlyList<string> WeightNames, IReadOnlyList<NDArray> Values) : IDisposable
+    internal sealed record Layer(string Name, IReadOnlyList<string> WeightNames, IReadOnlyList<Tensor> Values) : IDisposable
     {
         public void Dispose()
         {
@@ -31,7 +31,17 @@ internal static class LegacyH5Weights
             var layerPath = Join(groupPath, layerName);
             var layerGroup = reader.Group(layerPath);
             var weightNames = reader.StringsAttribute(layerGroup, "weight_names", layerPath);
-            var values = weightNames.Select(w => reader.Array(Join(layerPath, w))).ToList();
+            var values = new List<Tensor>();
+            try
+            {
+                foreach (var w in weightNames) values.Add(reader.ReadTensor(Join(layerPath, w)));
+            }
+            catch
+            {
+                foreach (var v in values) v.Dispose();
+                foreach (var l in layers) l.Dispose();
+                throw;
+            }
             layers.Add(new Layer(layerName, weightNames, values));
         }
         return layers;

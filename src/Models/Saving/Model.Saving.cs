@@ -65,18 +65,19 @@ public partial class Model
     internal int? ResumeEpoch { get; set; }
 
     /// <summary>The optimizer's per-weight state in Keras's order, or null when it has none yet (never trained).</summary>
-    internal IReadOnlyList<(Variable Variable, TorchSharp.torch.Tensor Slot)>? OptimizerSlotsIfAny() =>
+    internal IReadOnlyList<OptimizerSlot>? OptimizerSlotsIfAny() =>
         _updater is null || _optimizer is null ? null : OptimizerSlots(_updaterWeights);
 
     /// <summary>The optimizer's per-weight state for the next Fit, created when missing (loading fills it in).</summary>
-    internal IReadOnlyList<(Variable Variable, TorchSharp.torch.Tensor Slot)> OptimizerSlotsForTraining()
+    internal IReadOnlyList<OptimizerSlot> OptimizerSlotsForTraining()
     {
         TrainingUpdater();
         return OptimizerSlots(_updaterWeights);
     }
 
-    IReadOnlyList<(Variable, TorchSharp.torch.Tensor)> OptimizerSlots(Variable[] weights) =>
-        [.. _optimizer!.KerasOrderedSlots([.. weights.Select(v => (TorchSharp.torch.Tensor)v.Storage)]).Select(x => (weights[x.Variable], x.Slot))];
+    IReadOnlyList<OptimizerSlot> OptimizerSlots(Variable[] weights) =>
+        [.. _optimizer!.KerasOrderedSlots([.. weights.Select(v => (TorchSharp.torch.Tensor)v.Storage)])
+            .Zip(_optimizer.KerasOrderedSlotNames(weights.Length), (x, name) => new OptimizerSlot(weights[x.Variable], name, x.Slot))];
 
     /// <summary>The compile configuration as Keras 3 writes it, or null when not compiled.</summary>
     internal JsonObject? CompileConfigJson() => ModelConfig.CompileConfig(_optimizer, _loss, _metricNames);

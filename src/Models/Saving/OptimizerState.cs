@@ -1,4 +1,3 @@
-using NumSharp;
 using Pipeline.Runtime;
 using static TorchSharp.torch;
 
@@ -15,7 +14,7 @@ internal static class OptimizerState
     /// <summary>The compiled optimizer as a saveable, or null for an uncompiled model.</summary>
     /// <param name="model">The model.</param>
     /// <param name="slots">The per-weight state when the optimizer has any (it has trained), else null.</param>
-    public static Saveable? For(Model model, IReadOnlyList<(Variable Variable, Tensor Slot)>? slots)
+    public static Saveable? For(Model model, IReadOnlyList<OptimizerSlot>? slots)
     {
         if (model.Optimizer is not { } optimizer) return null;
         bool hasLearningRate = optimizer.Schedule is null;
@@ -27,14 +26,10 @@ internal static class OptimizerState
         return new Saveable("optimizer", optimizer.Name, $"optimizer ({optimizer.GetType().Name})", names, shapes,
             () =>
             {
-                var values = new List<NDArray> { np.array(optimizer.Iterations).reshape(Shape.Scalar) };
-                if (hasLearningRate) values.Add(np.array((float)optimizer.LearningRate).reshape(Shape.Scalar));
-                foreach (var (variable, slot) in state)
-                {
-                    using var scope = NewDisposeScope();
-                    values.Add(variable.ToKerasLayout(slot).ToNDArray());
-                }
-                foreach (var (_, value) in scalars) values.Add(np.array((float)value).reshape(Shape.Scalar));
+                var values = new List<Tensor> { ScalarTensor(optimizer.Iterations) };
+                if (hasLearningRate) values.Add(ScalarTensor((float)optimizer.LearningRate));
+                foreach (var (variable, _, slot) in state) values.Add(WeightsBinding.ToHost(() => variable.ToKerasLayout(slot)));
+                foreach (var (_, value) in scalars) values.Add(ScalarTensor((float)value));
                 return values;
             },
             _ => throw new InvalidOperationException("Optimizer state is loaded through OptimizerState.Plan."));
@@ -50,10 +45,10 @@ internal static class OptimizerState
     /// <param name="entry">The file's optimizer variables.</param>
     /// <param name="fileName">For messages.</param>
     /// <param name="slots">Creates (or returns) the optimizer's per-weight state in Keras's order.</param>
-    public static Action? Plan(Model model, WeightsEntry entry, string fileName, Func<IReadOnlyList<(Variable Variable, Tensor Slot)>> slots)
+    public static Action? Plan(Model model, WeightsEntry entry, string fileName, Func<IReadOnlyList<OptimizerSlot>> slots)
     {
         if (model.Optimizer is not { } optimizer || entry.Values.Count < 1) return null;
-        long iterations = Convert.ToInt64(entry.Values[0].GetValue(), System.Globalization.CultureInfo.InvariantCulture);
+        long iterations = (long)ScalarValue(entry.Values[0]);
         int first = optimizer.Schedule is null ? 2 : 1;
         if (entry.Values.Count <= first) return () => optimizer.RestoreIterations(iterations);
         var state = slots();
@@ -67,7 +62,7 @@ internal static class OptimizerState
         for (int i = 0; i < state.Count; i++)
         {
             var expected = state[i].Variable.Shape;
-            long[] actual = [.. entry.Values[first + i].shape.Select(d => (long)d)];
+            long[] actual = entry.Values[first + i].shape;
             if (!expected.SequenceEqual(actual))
                 throw new KerasFileException(fileName,
                     $"optimizer variable {first + i} ('optimizer/vars/{first + i}', state of weight \"{state[i].Variable.Path}\") expects shape {Variable.ShapeText(expected)}, the file has {Variable.ShapeText(actual)}; the model is unchanged.");
@@ -78,13 +73,25 @@ internal static class OptimizerState
             using var noGrad = no_grad();
             for (int i = 0; i < state.Count; i++)
             {
-                var (variable, slot) = state[i];
-                using var value = entry.Values[first + i].ToTensor();
-                slot.copy_(variable.ToStorageLayout(value));
+                var (variable, _, slot) = state[i];
+                slot.copy_(variable.ToStorageLayout(entry.Values[first + i]));
             }
             if (scalars > 0)
-                optimizer.RestoreScalarState([.. entry.Values.Skip(first + state.Count).Select(v => Convert.ToDouble(v.GetValue(), System.Globalization.CultureInfo.InvariantCulture))]);
+                optimizer.RestoreScalarState([.. entry.Values.Skip(first + state.Count).Select(ScalarValue)]);
             optimizer.RestoreIterations(iterations);
         };
+    }
+
+    /// <summary>A 0-d CPU tensor the caller owns (Keras's scalar optimizer variables).</summary>
+    internal static Tensor ScalarTensor(long value) => tensor(value).DetachFromDisposeScope();
+
+    /// <inheritdoc cref="ScalarTensor(long)"/>
+    internal static Tensor ScalarTensor(float value) => tensor(value).DetachFromDisposeScope();
+
+    /// <summary>The value of a one-element tensor of any numeric dtype.</summary>
+    internal static double ScalarValue(Tensor value)
+    {
+        using var asDouble = value.to_type(ScalarType.Float64);
+        return asDouble.item<double>();
     }
 }

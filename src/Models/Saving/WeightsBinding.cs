@@ -1,7 +1,8 @@
 using System.Collections;
-using NumSharp;
 using Pipeline.Models.Layers;
 using Pipeline.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -79,11 +80,24 @@ internal static class WeightsBinding
         path, name, description,
         [.. variables.Select(v => v.Name)],
         [.. variables.Select(v => v.Shape)],
-        () => [.. variables.Select(v => v.Numpy())],
+        () => [.. variables.Select(v => ToHost(() => v.Value))],
         values =>
         {
             for (int i = 0; i < variables.Count; i++) variables[i].Assign(values[i]);
         });
+
+    /// <summary>
+    /// <paramref name="kerasLayout"/> (a weight or a view of one) as a contiguous CPU tensor the caller owns, for writing:
+    /// the storage itself (no copy) when it is already contiguous on the CPU in Keras's layout, else one copy (the
+    /// transpose of a Dense or Conv2D kernel from libtorch's layout, or the transfer from an accelerator).
+    /// </summary>
+    internal static Tensor ToHost(Func<Tensor> kerasLayout)
+    {
+        using var scope = NewDisposeScope();
+        var host = kerasLayout().detach();
+        if (host.device_type != DeviceType.CPU) host = host.cpu();
+        return host.contiguous().MoveToOuterDisposeScope();
+    }
 
     /// <summary>Keras's unique naming within one container: dense, dense_1, dense_2, ...</summary>
     static string Unique(string name, Dictionary<string, int> used)
@@ -111,7 +125,7 @@ internal static class WeightsBinding
     public static void Load(Model model, IReadOnlyDictionary<string, WeightsEntry> entries, string fileName, bool skipMismatch, bool includeOptimizer)
     {
         var saveables = Collect(model, includeOptimizer: false);
-        var plan = new List<(Saveable Target, IReadOnlyList<NDArray> Values)>();
+        var plan = new List<(Saveable Target, IReadOnlyList<Tensor> Values)>();
         var problems = new List<string>();
         foreach (var s in saveables)
         {
@@ -130,7 +144,7 @@ internal static class WeightsBinding
         loadOptimizer?.Invoke();
     }
 
-    static string? Check(Saveable s, IReadOnlyDictionary<string, WeightsEntry> entries, List<(Saveable, IReadOnlyList<NDArray>)> plan)
+    static string? Check(Saveable s, IReadOnlyDictionary<string, WeightsEntry> entries, List<(Saveable, IReadOnlyList<Tensor>)> plan)
     {
         if (!entries.TryGetValue(s.Path, out var entry))
             return s.Shapes.Count == 0 ? null
@@ -139,7 +153,7 @@ internal static class WeightsBinding
             return $"{s.Description} expects {s.Shapes.Count} weight(s) ({string.Join(", ", s.WeightNames)}); '{Vars(s.Path)}' holds {entry.Values.Count}.";
         for (int i = 0; i < s.Shapes.Count; i++)
         {
-            long[] actual = [.. entry.Values[i].shape.Select(d => (long)d)];
+            long[] actual = entry.Values[i].shape;
             if (!actual.SequenceEqual(s.Shapes[i]))
                 return $"{s.Description} weight \"{s.WeightNames[i]}\" ('{Vars(s.Path)}/{i}') expects shape {Variable.ShapeText(s.Shapes[i])}, the file has {Variable.ShapeText(actual)}.";
         }

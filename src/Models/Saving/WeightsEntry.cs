@@ -1,4 +1,4 @@
-using NumSharp;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -8,10 +8,10 @@ namespace Pipeline.Models.Saving;
 /// </summary>
 /// <param name="Path">The inner path, e.g. "layers/dense", "layers/multi_head_attention/query_dense", "optimizer"; "" for the model.</param>
 /// <param name="Name">The object's name (Keras 3.x writes it as the <c>name</c> attribute of the vars group), or null.</param>
-/// <param name="Values">The variables, in the object's own order; owned by the entry.</param>
-internal sealed record WeightsEntry(string Path, string? Name, IReadOnlyList<NDArray> Values) : IDisposable
+/// <param name="Values">The variables, in the object's own order, in Keras's layout as contiguous CPU tensors; owned by the entry.</param>
+internal sealed record WeightsEntry(string Path, string? Name, IReadOnlyList<Tensor> Values) : IDisposable
 {
-    /// <summary>Frees the arrays (native memory) now.</summary>
+    /// <summary>Frees the tensors (native memory) now.</summary>
     public void Dispose()
     {
         foreach (var v in Values) v.Dispose();

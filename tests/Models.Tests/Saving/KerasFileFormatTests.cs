@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using NumSharp;
 using Pipeline.Models.Saving;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Pipeline.Models.Tests.Saving;
 
@@ -9,7 +10,7 @@ public class KerasFileFormatTests
 {
     static string Dl4jWeights => RepositoryPaths.Fixture("keras-h5", "dl4j_mnist_mlp", "mnist_mlp_tf_keras_2_weights.h5");
 
-    static double Sum(NDArray a) => a.ToArray<float>().Sum(v => (double)v);
+    static double Sum(Tensor a) => a.data<float>().Sum(v => (double)v);
 
     [Fact]
     public void Legacy_weights_file_lists_layers_in_model_order_with_their_weights_and_sums()
@@ -19,8 +20,8 @@ public class KerasFileFormatTests
         Assert.Equal(["dense_1", "dropout_1", "dense_2", "dropout_2", "dense_3"], layers.Select(l => l.Name));
         Assert.Empty(layers[1].Values);
         Assert.Equal(["dense_1/kernel:0", "dense_1/bias:0"], layers[0].WeightNames);
-        Assert.Equal([784, 512], layers[0].Values[0].shape);
-        Assert.Equal([10], layers[4].Values[1].shape);
+        Assert.Equal([784L, 512], layers[0].Values[0].shape);
+        Assert.Equal([10L], layers[4].Values[1].shape);
         // Sums from the fixture's PROVENANCE.
         Assert.Equal(-646.0367, Sum(layers[0].Values[0]), 2);
         Assert.Equal(619.1634, Sum(layers[2].Values[0]), 2);
@@ -41,7 +42,7 @@ public class KerasFileFormatTests
         Assert.Equal(["gamma:0", "beta:0", "moving_mean:0", "moving_variance:0"],
             layers.Single(l => l.Name == "batch_normalization").WeightNames.Select(n => n.Split('/')[^1]));
         // 47,707 parameters in all (PROVENANCE).
-        Assert.Equal(47_707, layers.Sum(l => l.Values.Sum(v => (long)v.size)));
+        Assert.Equal(47_707, layers.Sum(l => l.Values.Sum(v => v.numel())));
     }
 
     [Fact]
@@ -51,11 +52,11 @@ public class KerasFileFormatTests
         var layers = LegacyH5Weights.Read(reader, "");
         Assert.Equal(88, layers.Count);
         Assert.Equal(137, layers.Sum(l => l.Values.Count));
-        Assert.All(layers.SelectMany(l => l.Values), v => Assert.Equal(NPTypeCode.Single, v.typecode));
+        Assert.All(layers.SelectMany(l => l.Values), v => Assert.Equal(ScalarType.Float32, v.dtype));
         var preds = layers.Single(l => l.Name == "conv_preds");
-        Assert.Equal([1, 1, 256, 2], preds.Values[0].shape);
+        Assert.Equal([1L, 1, 256, 2], preds.Values[0].shape);
         Assert.Equal(-3.846807, Sum(preds.Values[0]), 4);
-        Assert.Equal(219_058, layers.Sum(l => l.Values.Sum(v => (long)v.size)));
+        Assert.Equal(219_058, layers.Sum(l => l.Values.Sum(v => v.numel())));
     }
 
     [Fact]
@@ -69,12 +70,12 @@ public class KerasFileFormatTests
         Assert.Equal("dropout_1", entries["layers/dropout"].Name);
         Assert.Equal("dropout_2", entries["layers/dropout_1"].Name);
         Assert.Empty(entries["layers/dropout"].Values);
-        Assert.Equal([1, 2, 64], entries["layers/multi_head_attention/query_dense"].Values[0].shape);
-        Assert.Equal([2, 64, 1], entries["layers/multi_head_attention/output_dense"].Values[0].shape);
-        Assert.Equal([1, 16], entries["layers/dense"].Values[0].shape);
+        Assert.Equal([1L, 2, 64], entries["layers/multi_head_attention/query_dense"].Values[0].shape);
+        Assert.Equal([2L, 64, 1], entries["layers/multi_head_attention/output_dense"].Values[0].shape);
+        Assert.Equal([1L, 16], entries["layers/dense"].Values[0].shape);
         var optimizer = entries["optimizer"];
         Assert.Equal(42, optimizer.Values.Count);
-        Assert.Equal(NPTypeCode.Int64, optimizer.Values[0].typecode);
+        Assert.Equal(ScalarType.Int64, optimizer.Values[0].dtype);
         Assert.Empty(optimizer.Values[0].shape);
         Assert.Equal("functional", entries[""].Name);
     }
@@ -85,23 +86,23 @@ public class KerasFileFormatTests
         var path = Path.Combine(Path.GetTempPath(), $"saving-format-{Guid.NewGuid():N}.weights.h5");
         try
         {
-            var kernel = np.arange(6).astype(NPTypeCode.Single).reshape(2, 3);
+            using var kernel = arange(6, ScalarType.Float32).reshape(2, 3);
             var writer = new H5Writer();
             KerasWeightsFile.Write(writer,
             [
-                new WeightsEntry("layers/dense", "dense", [kernel, np.array(new float[] { 1, 2, 3 })]),
+                new WeightsEntry("layers/dense", "dense", [kernel, tensor(new float[] { 1, 2, 3 })]),
                 new WeightsEntry("layers/dropout", "dropout", []),
-                new WeightsEntry("optimizer", "adam", [np.array(7L).reshape(Shape.Scalar), np.array(0.001f).reshape(Shape.Scalar)]),
+                new WeightsEntry("optimizer", "adam", [tensor(7L), tensor(0.001f)]),
                 new WeightsEntry("", "sequential", []),
             ]);
             FilePublisher.Write(path, writer.WriteTo);
             using var reader = H5Reader.Open(path);
             var entries = KerasWeightsFile.Read(reader);
             Assert.Equal(["", "layers/dense", "layers/dropout", "optimizer"], entries.Keys.Order());
-            Assert.Equal(kernel.ToArray<float>(), entries["layers/dense"].Values[0].ToArray<float>());
-            Assert.Equal([2, 3], entries["layers/dense"].Values[0].shape);
-            Assert.Equal(7L, entries["optimizer"].Values[0].GetInt64());
-            Assert.Equal(NPTypeCode.Int64, entries["optimizer"].Values[0].typecode);
+            Assert.Equal(kernel.data<float>().ToArray(), entries["layers/dense"].Values[0].data<float>().ToArray());
+            Assert.Equal([2L, 3], entries["layers/dense"].Values[0].shape);
+            Assert.Equal(7L, entries["optimizer"].Values[0].item<long>());
+            Assert.Equal(ScalarType.Int64, entries["optimizer"].Values[0].dtype);
             Assert.Equal("dropout", entries["layers/dropout"].Name);
         }
         finally
@@ -119,14 +120,14 @@ public class KerasFileFormatTests
             var writer = new H5Writer();
             LegacyH5Weights.Write(writer, "",
             [
-                new LegacyH5Weights.Layer("dense_1", ["dense_1/kernel:0", "dense_1/bias:0"], [np.ones(new Shape(4, 2), NPTypeCode.Single), np.zeros(new Shape(2), NPTypeCode.Single)]),
+                new LegacyH5Weights.Layer("dense_1", ["dense_1/kernel:0", "dense_1/bias:0"], [ones(4, 2), zeros(2)]),
                 new LegacyH5Weights.Layer("dropout_1", [], []),
             ], KerasFormat.KerasVersion);
             FilePublisher.Write(path, writer.WriteTo);
             using var reader = H5Reader.Open(path);
             var layers = LegacyH5Weights.Read(reader, "");
             Assert.Equal(["dense_1", "dropout_1"], layers.Select(l => l.Name));
-            Assert.Equal([4, 2], layers[0].Values[0].shape);
+            Assert.Equal([4L, 2], layers[0].Values[0].shape);
             Assert.Empty(layers[1].WeightNames);
         }
         finally

@@ -12,7 +12,9 @@ public class KerasFixtureTests
     static (NDArray Inputs, NDArray Predictions) KerasOutputs()
     {
         using var reader = H5Reader.Open(Mlp("mnist_mlp_tf_keras_2_inputs_and_outputs.h5"));
-        return (reader.Array("inputs/dense_1_input"), reader.Array("predictions/dense_3"));
+        using var inputs = reader.ReadTensor("inputs/dense_1_input");
+        using var predictions = reader.ReadTensor("predictions/dense_3");
+        return (inputs.ToNDArray(), predictions.ToNDArray());
     }
 
     static void AssertClose(NDArray expected, NDArray actual, double tolerance)
