@@ -47,6 +47,8 @@ public static partial class Image
             var t = transforms.dim() == 1 ? transforms.unsqueeze(0).expand(n, 8) : transforms;
             if (t.shape[0] != n || t.shape[1] != 8)
                 throw new ArgumentException($"AffineTransform: expected transforms of shape ({n}, 8), but got [{string.Join(", ", transforms.shape)}].", nameof(transforms));
+            if (!ndimageBoundaries && interpolation == "bilinear" && fillMode != "wrap")
+                return GridSample(x, t, fillMode, fillValue).MoveToOuterDisposeScope();
             // scipy computes coordinates and interpolates in double; TensorFlow in float32.
             var precision = ndimageBoundaries ? ScalarType.Float64 : ScalarType.Float32;
             t = t.to(precision).to(x.device);
@@ -101,6 +103,57 @@ public static partial class Image
             if (result.dtype != ScalarType.Float32) result = result.to_type(ScalarType.Float32);
             return result.MoveToOuterDisposeScope();
         });
+    }
+
+    /// <summary>
+    /// TensorFlow's bilinear taps for "reflect", "nearest" and "constant" as one libtorch <c>grid_sample</c> call: its
+    /// "reflection" padding (about -0.5 and size - 0.5, then clipped) and "border" padding give, for every coordinate,
+    /// the same two taps and weights as mapping each tap by the mode, and "zeros" padding of the image minus the fill
+    /// value, plus the fill value, gives each outside tap the fill value. One kernel instead of some sixty element-wise
+    /// ops: each of those is a parallel region of libtorch's thread pool, which cost 50-300 ms of CPU per 64-image
+    /// batch on a loaded machine (docs/benchmarks.md).
+    /// </summary>
+    /// <remarks>
+    /// Coordinates and samples are computed in float64 (TensorFlow uses float32), so grid_sample's normalize-unnormalize
+    /// round trip moves a coordinate by ~1e-15 pixels: integer and half-pixel coordinates give float32-exact values.
+    /// </remarks>
+    static Tensor GridSample(Tensor images, Tensor transforms, string fillMode, double fillValue)
+    {
+        long n = images.shape[0], h = images.shape[1], w = images.shape[2];
+        var device = images.device;
+        // The output pixel (x, y, 1) maps to source (a0 x + a1 y + a2, b0 x + b1 y + b2) / (c0 x + c1 y + 1); grid_sample
+        // (align_corners = false) reads pixel coordinate ((g + 1) size - 1) / 2 for the normalized g, so the
+        // normalization N folds into the transform: (N T p)[0..1] / (N T p)[2], one batched product for all images.
+        using var t = transforms.to(ScalarType.Float64).to(device);
+        using var one = 1.ToScalar();
+        using var lastRow = ones([n, 1], ScalarType.Float64, device);
+        using var rows = cat([t, lastRow], 1).view(n, 3, 3);
+        using var normalize = tensor(new double[] { 2.0 / w, 0, 1.0 / w - 1, 0, 2.0 / h, 1.0 / h - 1, 0, 0, 1 }, [3, 3], ScalarType.Float64).to(device);
+        using var m = normalize.matmul(rows);                                   // (n, 3, 3)
+        using var ys = arange(h, ScalarType.Float64, device).view(h, 1).expand(h, w);
+        using var xs = arange(w, ScalarType.Float64, device).view(1, w).expand(h, w);
+        using var points = stack([xs, ys, ones([h, w], ScalarType.Float64, device)], -1).view(1, h * w, 3);
+        using var projected = points.matmul(m.transpose(1, 2));                 // (n, h w, 3)
+        using var xy = projected.narrow(2, 0, 2);
+        using var k = projected.narrow(2, 2, 1);
+        using var grid = xy.div(k).view(n, h, w, 2);
+        using var nchw = images.to_type(ScalarType.Float64).permute(0, 3, 1, 2);
+        var padding = fillMode switch
+        {
+            "reflect" => GridSamplePaddingMode.Reflection,
+            "nearest" => GridSamplePaddingMode.Border,
+            _ => GridSamplePaddingMode.Zeros,
+        };
+        if (fillMode != "constant" || fillValue == 0)
+        {
+            using var sampled = nn.functional.grid_sample(nchw, grid, GridSampleMode.Bilinear, padding, align_corners: false);
+            return sampled.permute(0, 2, 3, 1).to_type(ScalarType.Float32).contiguous();
+        }
+        using var fill = fillValue.ToScalar();
+        using var shifted = nchw.sub(fill);
+        using var sampledShifted = nn.functional.grid_sample(shifted, grid, GridSampleMode.Bilinear, padding, align_corners: false);
+        using var back = sampledShifted.add_(fill, one);
+        return back.permute(0, 2, 3, 1).to_type(ScalarType.Float32).contiguous();
     }
 
     /// <summary>
