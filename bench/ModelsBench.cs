@@ -22,7 +22,7 @@ using static TorchSharp.torch;
 /// Options: ways|peer|all (default all), --rounds N (default 3), --epochs N (per contender and round, default 3),
 /// --threads N (default 2), --python PATH (/usr/bin/python3), --peer-script PATH.
 /// </summary>
-public static class ModelsBench
+public static partial class ModelsBench
 {
     const int BatchSize = 64;
     const int Batches = 16;
@@ -43,6 +43,7 @@ public static class ModelsBench
         using var y = randint(0, 10, [BatchSize * Batches], dtype: ScalarType.Int64);
         if (what is "ways" or "all") Ways(x, y, rounds, epochs);
         if (what is "peer" or "all") Peer(x, y, rounds, epochs, threads, args);
+        if (what is "step" or "all") Step(x, y, rounds, epochs);
         Console.WriteLine($"load average at the end: {LoadAverage()}");
         return 0;
     }
@@ -67,25 +68,6 @@ public static class ModelsBench
         var results = Alternate(contenders, rounds, epochs, warmup: 2);
         Report(results, "Sequential Fit", ["functional Fit", "subclassed Fit"]);
         Report(results, "Sequential Fit", ["GradientTape loop"], header: false);
-    }
-
-    /// <summary>The tutorial's way 4 (the same layers as fields of a Model subclass).</summary>
-    sealed class SubclassedCnn : Model
-    {
-        readonly Conv2D _conv1 = new(32, 3, padding: "same", activation: "relu");
-        readonly MaxPooling2D _pool1 = new(2);
-        readonly Conv2D _conv2 = new(64, 3, padding: "same", activation: "relu");
-        readonly MaxPooling2D _pool2 = new(2);
-        readonly Reshape _flatten = new([4096]);
-        readonly Dense _dense1 = new(256, activation: "relu");
-        readonly Dense _dense2 = new(10, activation: "softmax");
-
-        public override Tensor Call(Tensor inputs, bool training = false)
-        {
-            var x = _pool1.Apply(_conv1.Apply(inputs));
-            x = _pool2.Apply(_conv2.Apply(x));
-            return _dense2.Apply(_dense1.Apply(_flatten.Apply(x)));
-        }
     }
 
     /// <summary>

@@ -76,7 +76,7 @@ internal static class HandWritten
     /// The tutorial's loop: shuffled batches, a GradientTape, Adam's ApplyGradients, and its progress line
     /// "step =1000,loss = 1.3011,accuracy =0.5781 ,times=12.3" every 200 steps.
     /// </summary>
-    public static void Train(IHandWrittenCnn net, (Tensor X, Tensor Y) train, FiveWaysOptions options, bool compiledStep)
+    public static void Train(IHandWrittenCnn net, (Tensor X, Tensor Y) train, FiveWaysOptions options, bool announceStepFunction)
     {
         var optimizer = new Adam();
         var variables = net.Weights;
@@ -85,7 +85,7 @@ internal static class HandWritten
         int step = 0;
 
         // Way 3's "tf.function": the step is built once as a delegate over fixed variables and optimizer. On libtorch CPU
-        // there is no tracer to hand it to; docs/models.md reports what was measured.
+        // there is no tracer to hand it to, and no faster step was found by measuring (docs/models.md, bench `models step`).
         Func<Tensor, Tensor, (Tensor Loss, Tensor Logits)> trainStep = (x, y) =>
         {
             using var tape = new GradientTape();
@@ -94,7 +94,7 @@ internal static class HandWritten
             optimizer.ApplyGradients(tape.Gradient(loss, variables), variables);
             return (loss, logits);
         };
-        if (compiledStep) Console.WriteLine("train_step built once (tf.function's role); it runs eagerly: libtorch CPU has no graph compiler here.");
+        if (announceStepFunction) Console.WriteLine("train_step built once as a delegate (tf.function's place); it runs eagerly: nothing measured faster on libtorch CPU (docs/models.md).");
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {

@@ -28,7 +28,7 @@ switch (options.Way)
     case "manual":
     {
         var net = new ManualCnn();
-        HandWritten.Train(net, train, options, compiledStep: false);
+        HandWritten.Train(net, train, options, announceStepFunction: false);
         accuracy = HandWritten.Accuracy(net, test);
         break;
     }
@@ -37,7 +37,7 @@ switch (options.Way)
     {
         using var net = new CnnModule();
         // Way 3 builds its step once (see HandWritten.Train); there is no graph compiler to hand it to on libtorch CPU.
-        HandWritten.Train(net, train, options, compiledStep: options.Way == "function");
+        HandWritten.Train(net, train, options, announceStepFunction: options.Way == "function");
         accuracy = HandWritten.Accuracy(net, test);
         break;
     }
@@ -81,23 +81,3 @@ static (double Accuracy, double? Restored) Keras(Model model, (Tensor X, Tensor 
 }
 
 static Sequential TutorialSequential() => TutorialCnn.Build();
-
-/// <summary>Way 4: the tutorial's network as a Model subclass (registered so that Models.LoadModel can rebuild it).</summary>
-[KerasSerializable(package: "FiveWaysCnn")]
-sealed class SubclassedCnn : Model
-{
-    readonly Conv2D _conv1 = new(32, 3, padding: "same", activation: "relu");
-    readonly MaxPooling2D _pool1 = new(2);
-    readonly Conv2D _conv2 = new(64, 3, padding: "same", activation: "relu");
-    readonly MaxPooling2D _pool2 = new(2);
-    readonly Flatten _flatten = new();
-    readonly Dense _dense1 = new(256, activation: "relu");
-    readonly Dense _dense2 = new(10, activation: "softmax");
-
-    public override Tensor Call(Tensor inputs, bool training = false)
-    {
-        var x = _pool1.Apply(_conv1.Apply(inputs));
-        x = _pool2.Apply(_conv2.Apply(x));
-        return _dense2.Apply(_dense1.Apply(_flatten.Apply(x)));
-    }
-}

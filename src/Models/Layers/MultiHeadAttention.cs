@@ -6,11 +6,13 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Layers;
 
 /// <summary>
-/// Keras's <c>MultiHeadAttention</c> over (batch, steps, features) sequences, with Keras's weights:
+/// Keras's <c>MultiHeadAttention</c> over (batch, steps, features) sequences, or over chosen axes of higher-rank inputs
+/// (<c>attentionAxes</c>: (batch, rows, columns, features) attended over columns only, row by row), with Keras's weights:
 /// <c>query/kernel</c> (queryDim, heads, keyDim), <c>key/kernel</c> (keyInputDim, heads, keyDim), <c>value/kernel</c>
 /// (valueInputDim, heads, valueDim), <c>attention_output/kernel</c> (heads, valueDim, outputDim), each with a bias.
-/// Scores are softmax(q·kᵀ / √keyDim) over the key steps; an attention mask (batch, querySteps, keySteps) with 1 (true)
-/// where attention is allowed sets the others to −1e9 before the softmax, as Keras does. Apply it to
+/// Scores are softmax(q·kᵀ / √keyDim) over the key steps (over all attention axes of the key together); an attention
+/// mask (batch, querySteps, keySteps) with 1 (true) where attention is allowed sets the others to −1e9 before the softmax,
+/// as Keras does. Apply it to
 /// <c>[query, value]</c> or <c>[query, value, key]</c>; <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool, bool)"/> takes a
 /// mask and Keras's <c>use_causal_mask</c>, and <see cref="CallWithScores"/> also returns the (batch, heads, querySteps, keySteps) scores.
 /// </summary>
@@ -29,11 +31,23 @@ public sealed class MultiHeadAttention : Layer
     /// <param name="biasInitializer">zeros by default.</param>
     /// <param name="kernelRegularizer">Penalty on the kernels, or null.</param>
     /// <param name="biasRegularizer">Penalty on the biases, or null.</param>
+    /// <param name="attentionAxes">Keras's <c>attention_axes</c>: the axes attention runs over, counted with the batch
+    /// axis as 0 (for a (batch, rows, columns, features) input, [2] attends over columns within each row, [1, 2] over all
+    /// positions); every axis between the batch and the features when null. The other axes act as batch axes.</param>
     /// <param name="name">Optional layer name.</param>
+    /// <exception cref="ArgumentException">An attention axis is the batch axis, negative or repeated.</exception>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true, int? outputShape = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
-        string? name = null) : base(name)
+        int[]? attentionAxes = null, string? name = null) : base(name)
     {
+        if (attentionAxes is not null)
+        {
+            if (attentionAxes.Length == 0 || attentionAxes.Any(a => a < 1) || attentionAxes.Distinct().Count() != attentionAxes.Length)
+                throw new ArgumentException(
+                    $"MultiHeadAttention: attentionAxes must be distinct axes >= 1 (axis 0 is the batch); received [{string.Join(", ", attentionAxes)}].",
+                    nameof(attentionAxes));
+            AttentionAxes = [.. attentionAxes.Order()];
+        }
         ConvGeometry.RequirePositive(numHeads, nameof(numHeads), nameof(MultiHeadAttention));
         ConvGeometry.RequirePositive(keyDim, nameof(keyDim), nameof(MultiHeadAttention));
         if (valueDim is int v) ConvGeometry.RequirePositive(v, nameof(valueDim), nameof(MultiHeadAttention));
@@ -75,6 +89,20 @@ public sealed class MultiHeadAttention : Layer
     /// <summary>Penalty on the biases, or null.</summary>
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>The axes attention runs over (batch axis = 0), sorted; null for every axis between batch and features.</summary>
+    public IReadOnlyList<int>? AttentionAxes { get; }
+
+    /// <summary>The attention axes for inputs of <paramref name="rank"/> dimensions (batch included), checked against it.</summary>
+    int[] AxesFor(int rank)
+    {
+        if (AttentionAxes is null) return [.. Enumerable.Range(1, rank - 2)];
+        if (AttentionAxes[^1] > rank - 2)
+            throw new ArgumentException(
+                $"Layer \"{Name}\": attention_axes [{string.Join(", ", AttentionAxes)}] must be axes between the batch (0) and the features ({rank - 1}) " +
+                $"of its rank-{rank} inputs.");
+        return [.. AttentionAxes];
+    }
+
     /// <inheritdoc />
     public override void Build(IReadOnlyList<int[]> inputShapes)
     {
@@ -100,14 +128,25 @@ public sealed class MultiHeadAttention : Layer
         ArgumentNullException.ThrowIfNull(inputShapes);
         if (inputShapes.Count is < 2 or > 3)
             throw new ArgumentException($"Layer \"{Name}\" (MultiHeadAttention) takes [query, value] or [query, value, key]; received {inputShapes.Count} input(s).");
+        var query = inputShapes[0];
         foreach (var s in inputShapes)
-            if (s.Length != 2) throw Incompatible("ndim=3 (batch, steps, features) for query, value and key", s);
+            if (s.Length < 2 || s.Length != query.Length)
+                throw Incompatible(query.Length < 2
+                    ? "ndim>=3 (batch, steps, features) for query, value and key"
+                    : $"ndim={query.Length + 1} for query, value and key alike (the query's rank)", s);
         var value = inputShapes[1];
         var key = inputShapes.Count > 2 ? inputShapes[2] : value;
-        if (key[0] != value[0])
+        if (!key[..^1].SequenceEqual(value[..^1]))
             throw new ArgumentException(
                 $"Layer \"{Name}\": the key and value must have the same number of steps; received key shape {ShapeText(key)} and value shape {ShapeText(value)}.");
-        return [inputShapes[0][0], OutputShapeOverride ?? inputShapes[0][1]];
+        // Axes outside the attention axes are batch-like: query and key must agree on them.
+        var axes = AxesFor(query.Length + 1);
+        for (int axis = 1; axis < query.Length; axis++)
+            if (!axes.Contains(axis) && query[axis - 1] != key[axis - 1])
+                throw new ArgumentException(
+                    $"Layer \"{Name}\": axis {axis} is not an attention axis, so query and key must have the same size on it; " +
+                    $"received query shape {ShapeText(query)} and key shape {ShapeText(key)}.");
+        return [.. query[..^1], OutputShapeOverride ?? query[^1]];
     }
 
     /// <inheritdoc />
@@ -157,25 +196,39 @@ public sealed class MultiHeadAttention : Layer
         key ??= value;
         var shapes = new[] { query, value, key }.Select(t => t.shape.Skip(1).Select(d => (int)d).ToArray()).ToArray();
         if (!Built) EnsureBuilt(shapes);
+        else ComputeOutputShape(shapes);
         using var scope = NewDisposeScope();
-        var q = Project(query, _queryKernel!, _queryBias);     // (B, heads, T, keyDim)
-        var k = Project(key, _keyKernel!, _keyBias);           // (B, heads, S, keyDim)
-        var v = Project(value, _valueKernel!, _valueBias);     // (B, heads, S, valueDim)
+        // Projections are (B, ..., heads, dim); attention axes move next to dim and flatten into one, the other axes
+        // (batch-like) go in front of heads: (B, others..., heads, N, dim), one batched matmul for every layout.
+        int rank = (int)query.dim();
+        var axes = AxesFor(rank);
+        var others = Enumerable.Range(1, rank - 2).Where(a => !axes.Contains(a)).ToArray();
+        long[] order = [0, .. others.Select(a => (long)a), rank - 1, .. axes.Select(a => (long)a), rank];
+        var queryAttention = axes.Select(a => query.shape[a]).ToArray();
+        var keyAttention = axes.Select(a => key.shape[a]).ToArray();
+        var q = Gather(Project(query, _queryKernel!, _queryBias), order, axes.Length);   // (B, O..., heads, Nq, keyDim)
+        var k = Gather(Project(key, _keyKernel!, _keyBias), order, axes.Length);         // (B, O..., heads, Nk, keyDim)
+        var v = Gather(Project(value, _valueKernel!, _valueBias), order, axes.Length);   // (B, O..., heads, Nk, valueDim)
         using var scale = (1.0 / Math.Sqrt(KeyDim)).ToScalar();
-        var logits = q.mul(scale).matmul(k.transpose(-1, -2)); // (B, heads, T, S)
+        var logits = q.mul(scale).matmul(k.transpose(-1, -2));                           // (B, O..., heads, Nq, Nk)
+        var batchLike = logits.shape[..^3];
         Tensor? allowed = null;
         if (mask is not null)
         {
-            if (mask.dim() != 3 || mask.shape[0] != query.shape[0] || mask.shape[1] != query.shape[1] || mask.shape[2] != key.shape[1])
+            long[] expected = [.. batchLike, .. queryAttention, .. keyAttention];
+            if (!mask.shape.SequenceEqual(expected))
                 throw new ArgumentException(
-                    $"Layer \"{Name}\": attention_mask must have shape (batch, query steps, key steps) = ({query.shape[0]}, {query.shape[1]}, {key.shape[1]}); " +
+                    $"Layer \"{Name}\": attention_mask must have shape {MaskShapeText(axes)} = ({string.Join(", ", expected)}); " +
                     $"received ({string.Join(", ", mask.shape)}).", nameof(mask));
-            allowed = (mask.dtype == ScalarType.Bool ? mask : mask.ne(Training.Scalars.Zero)).unsqueeze(1).to(logits.device);
+            var flat = mask.reshape([.. batchLike, logits.shape[^2], logits.shape[^1]]);
+            allowed = (flat.dtype == ScalarType.Bool ? flat : flat.ne(Training.Scalars.Zero)).unsqueeze(-3).to(logits.device);
         }
         if (causal)
         {
+            if (axes.Length != 1)
+                throw new ArgumentException($"Layer \"{Name}\": use_causal_mask needs a single attention axis; attention_axes is [{string.Join(", ", axes)}].");
             // Keras's causal mask: row i (query step) may see columns j <= i (key steps), as a lower triangle.
-            var lower = ones(query.shape[1], key.shape[1], ScalarType.Bool, logits.device).tril();
+            var lower = ones(logits.shape[^2], logits.shape[^1], ScalarType.Bool, logits.device).tril();
             allowed = allowed is null ? lower : allowed.logical_and(lower);
         }
         if (allowed is not null)
@@ -185,21 +238,46 @@ public sealed class MultiHeadAttention : Layer
         }
         var scores = logits.softmax(-1);
         var attended = training && Dropout > 0 ? nn.functional.dropout(scores, Dropout, training: true) : scores;
-        var heads = attended.matmul(v).permute(0, 2, 1, 3);    // (B, T, heads, valueDim)
+        // Back to the query's layout: (B, O..., heads, Nq, valueDim) -> (B, ..., heads, valueDim) -> (B, ..., heads·valueDim).
+        var heads = attended.matmul(v).reshape([.. batchLike, NumHeads, .. queryAttention, ValueDim]).permute(Inverse(order));
         var w = _outputKernel!.Storage;
-        var output = heads.reshape(heads.shape[0], heads.shape[1], NumHeads * ValueDim).matmul(w.reshape(NumHeads * ValueDim, w.shape[2]));
+        var output = heads.reshape([.. heads.shape[..^2], NumHeads * ValueDim]).matmul(w.reshape(NumHeads * ValueDim, w.shape[2]));
         if (_outputBias is not null) output = output.add(_outputBias.Storage, Training.Scalars.One);
-        return (output.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope());
+        // Keras's score layout: (B, O..., heads, query attention axes..., key attention axes...).
+        var shapedScores = scores.reshape([.. batchLike, NumHeads, .. queryAttention, .. keyAttention]);
+        return (output.MoveToOuterDisposeScope(), shapedScores.MoveToOuterDisposeScope());
     }
 
-    /// <summary>x (B, T, D) times kernel (D, heads, dim) plus bias → (B, heads, T, dim).</summary>
+    /// <summary>(B, ..., heads, dim) permuted by <paramref name="order"/> with the attention axes flattened into one.</summary>
+    static Tensor Gather(Tensor projected, long[] order, int attentionAxes)
+    {
+        var t = projected.permute(order);
+        long[] shape = t.shape;
+        int front = shape.Length - attentionAxes - 1;
+        long n = 1;
+        for (int i = front; i < shape.Length - 1; i++) n *= shape[i];
+        return t.reshape([.. shape[..front], n, shape[^1]]);
+    }
+
+    static long[] Inverse(long[] order)
+    {
+        var inverse = new long[order.Length];
+        for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
+        return inverse;
+    }
+
+    static string MaskShapeText(int[] axes) => axes.Length == 1 && axes[0] == 1
+        ? "(batch, query steps, key steps)"
+        : "(batch, non-attention axes..., query attention axes..., key attention axes...)";
+
+    /// <summary>x (B, ..., D) times kernel (D, heads, dim) plus bias → (B, ..., heads, dim).</summary>
     Tensor Project(Tensor x, Variable kernel, Variable? bias)
     {
         var w = kernel.Storage;
         long heads = w.shape[1], dim = w.shape[2];
         var y = x.matmul(w.reshape(w.shape[0], heads * dim));
         if (bias is not null) y = y.add(bias.Storage.reshape(heads * dim), Training.Scalars.One);
-        return y.reshape(x.shape[0], x.shape[1], heads, dim).permute(0, 2, 1, 3);
+        return y.reshape([.. x.shape[..^1], heads, dim]);
     }
 
     /// <summary>Keras 3 keeps the projections in EinsumDense sub-layers: layers/&lt;mha&gt;/query_dense/vars/0 = kernel, 1 = bias.</summary>
@@ -223,7 +301,7 @@ public sealed class MultiHeadAttention : Layer
         config["dropout"] = Dropout;
         config["use_bias"] = UseBias;
         config["output_shape"] = OutputShapeOverride;
-        config["attention_axes"] = null;
+        config["attention_axes"] = AttentionAxes is null ? null : AttentionAxes.ToArray();
         config["kernel_initializer"] = LayerConfig.Serialize(KernelInitializer);
         config["bias_initializer"] = LayerConfig.Serialize(BiasInitializer);
         config["kernel_regularizer"] = LayerConfig.Serialize(KernelRegularizer);

@@ -5,25 +5,6 @@ namespace Pipeline.Models.Tests.Architecture;
 
 public class SubclassingTests
 {
-    /// <summary>The tutorial CNN as a subclassed model (way 4).</summary>
-    internal sealed class TutorialCnn : Model
-    {
-        readonly Conv2D _conv1 = new(32, 3, padding: "same", activation: "relu");
-        readonly MaxPooling2D _pool1 = new(2);
-        readonly Conv2D _conv2 = new(64, 3, padding: "same", activation: "relu");
-        readonly MaxPooling2D _pool2 = new(2);
-        readonly Flatten _flatten = new();
-        readonly Dense _dense1 = new(256, activation: "relu");
-        readonly Dense _dense2 = new(10, activation: "softmax");
-
-        public override Tensor Call(Tensor inputs, bool training = false)
-        {
-            var x = _pool1.Apply(_conv1.Apply(inputs));
-            x = _pool2.Apply(_conv2.Apply(x));
-            return _dense2.Apply(_dense1.Apply(_flatten.Apply(x)));
-        }
-    }
-
     /// <summary>Weights reached through a list, a dictionary and a nested block.</summary>
     sealed class Block : Layer
     {
@@ -48,20 +29,20 @@ public class SubclassingTests
     [Fact]
     public void The_tutorial_cnn_as_a_subclassed_model_has_kerass_parameter_count()
     {
-        using var model = new TutorialCnn();
+        using var model = new SubclassedCnn();
         Assert.False(model.Built);
         model.Build([32, 32, 3]);
         Assert.True(model.Built);
         Assert.Equal(1_070_794, model.CountParams());
         Assert.Equal(7, model.Layers.Count);
         Assert.Equal(["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dense_1"], model.Layers.Select(l => l.Name));
-        Assert.Equal("tutorial_cnn", model.Name);
+        Assert.Equal("subclassed_cnn", model.Name);
     }
 
     [Fact]
     public void Summary_of_an_unbuilt_subclassed_model_says_what_keras_says()
     {
-        using var model = new TutorialCnn();
+        using var model = new SubclassedCnn();
         var e = Assert.Throws<InvalidOperationException>(() => model.Summary(_ => { }));
         Assert.Contains("This model has not yet been built".ToLowerInvariant(), e.Message.ToLowerInvariant());
         Assert.Contains("Build(inputShape)", e.Message);
@@ -70,11 +51,11 @@ public class SubclassingTests
     [Fact]
     public void Summary_of_a_built_subclassed_model_lists_its_layers_with_multiple_shapes_as_keras_does()
     {
-        using var model = new TutorialCnn();
+        using var model = new SubclassedCnn();
         model.Build([32, 32, 3]);
         var lines = new List<string>();
         model.Summary(lines.Add);
-        Assert.Equal("Model: \"tutorial_cnn\"", lines[0]);
+        Assert.Equal("Model: \"subclassed_cnn\"", lines[0]);
         Assert.Equal(" conv2d (Conv2D)             multiple                  896       ", lines[4]);
         Assert.Equal("Total params: 1,070,794", lines[^4]);
     }

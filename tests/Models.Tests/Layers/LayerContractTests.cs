@@ -39,6 +39,7 @@ public class LayerContractTests
     [Fact] public void Concatenate() => LayerContract.Run(() => new Concatenate(), [Image, [6, 5, 2]], 0, 0, ["axis"]);
     [Fact] public void Embedding() => LayerContract.Run(() => new Embedding(10, 4), [[5]], 1, 0, ["input_dim", "output_dim"], integerInput: true);
     [Fact] public void MultiHeadAttention() => LayerContract.Run(() => new MultiHeadAttention(2, 3), [Sequence, [4, 6]], 8, 0, ["num_heads", "key_dim", "value_dim"], zeroGradient: ["key/bias"]);
+    [Fact] public void MultiHeadAttention_over_one_axis_of_rank_4_inputs() => LayerContract.Run(() => new MultiHeadAttention(2, 3, attentionAxes: [2]), [[3, 4, 6], [3, 5, 6]], 8, 0, ["num_heads", "key_dim", "attention_axes"], zeroGradient: ["key/bias"]);
     [Fact] public void Permute() => LayerContract.Run(() => new Permute([2, 1]), [Sequence], 0, 0, ["dims"]);
     [Fact] public void RepeatVector() => LayerContract.Run(() => new RepeatVector(3), [[5]], 0, 0, ["n"]);
     [Fact] public void Lambda() => LayerContract.Run(() => new Lambda(x => x * 2), [Sequence], 0, 0, ["function"], configRoundTrip: false);

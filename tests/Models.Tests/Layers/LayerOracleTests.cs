@@ -84,7 +84,8 @@ public class LayerOracleTests
             "BatchNormalization" => new BatchNormalization(),
             "LayerNormalization" => new LayerNormalization(c.TryGetProperty("axis", out var a) ? a.EnumerateArray().Select(e => e.GetInt32()).ToArray() : null),
             "Embedding" => new Embedding(I("inputDim", 1), I("outputDim", 1)),
-            "MultiHeadAttention" => new MultiHeadAttention(I("numHeads", 1), I("keyDim", 1)),
+            "MultiHeadAttention" => new MultiHeadAttention(I("numHeads", 1), I("keyDim", 1),
+                attentionAxes: c.TryGetProperty("attentionAxes", out var axes) ? [.. axes.EnumerateArray().Select(e => e.GetInt32())] : null),
             _ => throw new ArgumentException(name),
         };
     }

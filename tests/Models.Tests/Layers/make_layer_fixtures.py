@@ -155,6 +155,35 @@ add("MultiHeadAttention", dict(numHeads=H, keyDim=K), [q, v], weights, o, scores
 o, sc = mha(mask)
 add("MultiHeadAttention", dict(numHeads=H, keyDim=K), [q, v], weights, o, scores=sc.tolist(), mask=mask.tolist())
 
+# MultiHeadAttention with attention_axes on rank-4 inputs, from Keras's einsum equations: axes (2,) attends over
+# columns within each row (rows act as batch, scores (B, rows, heads, Tq, Tk)), axes (1, 2) over all positions, the
+# softmax normalising over both key axes together (scores (B, heads, Xq, Yq, Xk, Yk)).
+def softmax_last(logits, n):
+    flat = logits.reshape(logits.shape[:-n] + (-1,))
+    e = np.exp(flat - flat.max(-1, keepdims=True)); e /= e.sum(-1, keepdims=True)
+    return e.reshape(logits.shape)
+q4, v4 = rng.normal(size=(B, 3, 4, D)), rng.normal(size=(B, 3, 5, D))
+mask4 = (rng.random((B, 3, 4, 5)) > 0.3).astype(float); mask4[..., 0] = 1
+def mha_rows(mask):
+    qp = np.einsum("btsd,dhk->btshk", q4, W["q"]) + Bi["q"]; kp = np.einsum("btud,dhk->btuhk", v4, W["k"]) + Bi["k"]
+    vp = np.einsum("btud,dhk->btuhk", v4, W["v"]) + Bi["v"]
+    logits = np.einsum("btshk,btuhk->bthsu", qp / math.sqrt(K), kp)
+    if mask is not None:
+        logits = logits + (1 - mask[:, :, None]) * -1e9
+    sc = softmax_last(logits, 1)
+    out = np.einsum("bthsu,btuhk->btshk", sc, vp)
+    return np.einsum("btshk,hkd->btsd", out, Wo) + bo, sc
+o, sc = mha_rows(None)
+add("MultiHeadAttention", dict(numHeads=H, keyDim=K, attentionAxes=[2]), [q4, v4], weights, o, scores=sc.tolist())
+o, sc = mha_rows(mask4)
+add("MultiHeadAttention", dict(numHeads=H, keyDim=K, attentionAxes=[2]), [q4, v4], weights, o, scores=sc.tolist(), mask=mask4.tolist())
+q2, v2 = rng.normal(size=(B, 3, 2, D)), rng.normal(size=(B, 2, 3, D))
+qp = np.einsum("bxyd,dhk->bxyhk", q2, W["q"]) + Bi["q"]; kp = np.einsum("buwd,dhk->buwhk", v2, W["k"]) + Bi["k"]
+vp = np.einsum("buwd,dhk->buwhk", v2, W["v"]) + Bi["v"]
+sc = softmax_last(np.einsum("bxyhk,buwhk->bhxyuw", qp / math.sqrt(K), kp), 2)
+o = np.einsum("bxyhk,hkd->bxyd", np.einsum("bhxyuw,buwhk->bxyhk", sc, vp), Wo) + bo
+add("MultiHeadAttention", dict(numHeads=H, keyDim=K, attentionAxes=[1, 2]), [q2, v2], weights, o, scores=sc.tolist())
+
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers.json"), "w") as f:
     json.dump({"cases": cases}, f, separators=(",", ":"))
 print(len(cases), "cases")
