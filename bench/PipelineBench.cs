@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 /// <summary>
 /// The Pipeline suite: per-element overhead, parallel Map speed-up, an in-memory CIFAR-10-sized pipeline against a
 /// hand-written loop and TorchSharp's DataLoader, and how long a CNN training loop waits on its input.
-/// Usage: dotnet run -c Release --project bench -- pipeline [--quick]
+/// Usage: dotnet run -c Release --project bench -- pipeline [overhead|parallel|cifar|cifar-profile|training|fit|tfrecord-fit] [--quick]
+/// [--steps N --rounds N --workers N --records-dir DIR] (the last four for tfrecord-fit)
 /// </summary>
 public static class PipelineBench
 {
@@ -15,14 +16,17 @@ public static class PipelineBench
     {
         var quick = args.Contains("--quick");
         Console.WriteLine($"Pipeline bench: {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}, {(quick ? "quick" : "full")} sizes");
-        var only = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        var only = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal) || args[i - 1] == "--quick")).ToHashSet();
         bool Wanted(string name) => only.Count == 0 || only.Contains(name);
         Console.WriteLine($"load average at start: {LoadAverage()}");
         if (Wanted("overhead")) Overhead(quick ? 1_000_000 : 10_000_000);
         if (Wanted("parallel")) ParallelMap(quick ? 200 : 1_000);
         if (Wanted("cifar")) Cifar(quick ? 10_000 : 50_000, epochs: 1);
+        if (Wanted("cifar-profile")) PipelineBenchCifarProfile.Run(quick ? 10_000 : 50_000, AugmentBatch,
+            Array.IndexOf(args, "--contender") is var k and >= 0 ? int.Parse(args[k + 1], System.Globalization.CultureInfo.InvariantCulture) : null);
         if (Wanted("training")) OnFreshThread(() => PipelineBenchTraining.WaitFraction(steps: quick ? 20 : 100));
         if (Wanted("fit")) OnFreshThread(() => PipelineBenchTraining.FitWaitFraction(steps: quick ? 20 : 100, epochs: 2));
+        if (Wanted("tfrecord-fit")) OnFreshThread(() => PipelineBenchTFRecordFit.Run(quick && !args.Contains("--steps") ? [.. args, "--steps", "50", "--rounds", "1"] : args));
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return 0;
     }
@@ -87,18 +91,41 @@ public static class PipelineBench
     {
         // A random horizontal flip (axis 1 of HWC) on the uint8 pixels, then float/255: flipping bytes moves a quarter
         // of the memory that flipping floats would.
-        if (Random.Shared.Next(2) == 0) return image.to(ScalarType.Float32).div_(255);
+        if (Random.Shared.Next(2) == 0) return image.to(ScalarType.Float32).div_(By255);
         using var flipped = image.flip(1);
-        return flipped.to(ScalarType.Float32).div_(255);
+        return flipped.to(ScalarType.Float32).div_(By255);
     }
 
-    static Tensor AugmentBatch(Tensor images)
+    static readonly Scalar Half = 0.5.ToScalar();
+    static readonly Scalar By255 = 255.ToScalar();
+
+    /// <summary>
+    /// The same per image, vectorized: each image flipped left-right with probability 1/2, then float/255. The flips
+    /// are chosen by gathering from [originals; flipped] with one index_select: a torch.where with a per-image mask
+    /// broadcast over the pixels (<see cref="AugmentBatchWithWhere"/>) runs libtorch's scalar, non-vectorized where
+    /// kernel, which took two thirds of the augmentation's time (`pipeline cifar-profile`, docs/benchmarks.md).
+    /// </summary>
+    internal static Tensor AugmentBatch(Tensor images)
     {
-        // The same per image, vectorized: choose flipped or original uint8 pixels by a random mask, then float/255.
-        using var flip = torch.rand(images.shape[0]).lt(0.5).view(-1, 1, 1, 1);
+        var n = images.shape[0];
+        using var count = n.ToScalar();
+        using var coins = torch.rand(n).lt(Half);
+        using var offsets = coins.to(ScalarType.Int64).mul_(count);
+        using var pick = torch.arange(n).add_(offsets);   // i, or n + i for a flipped image
+        using var flipped = images.flip(2);
+        using var both = torch.cat([images, flipped]);
+        using var chosen = both.index_select(0, pick);
+        return chosen.to(ScalarType.Float32).div_(By255);
+    }
+
+    /// <summary>The same augmentation as first written: choose flipped or original uint8 pixels by a random mask (torch.where).</summary>
+    internal static Tensor AugmentBatchWithWhere(Tensor images)
+    {
+        using var coins = torch.rand(images.shape[0]).lt(Half);
+        using var flip = coins.view(-1, 1, 1, 1);
         using var flipped = images.flip(2);
         using var chosen = torch.where(flip, flipped, images);
-        return chosen.to(ScalarType.Float32).div_(255);
+        return chosen.to(ScalarType.Float32).div_(By255);
     }
 
     static void Cifar(int n, int epochs)
@@ -137,6 +164,8 @@ public static class PipelineBench
         var perElement = Dataset.FromTensorSlices(x, y).Map((img, label) => (AugmentOne(img), label), numParallelCalls: Dataset.Autotune).Batch(64).Prefetch();
         var vectorized = Dataset.FromTensorSlices(x, y).Batch(64).Map((img, label) => (AugmentBatch(img), label)).Prefetch();
         var vectorizedParallel = Dataset.FromTensorSlices(x, y).Batch(64).Map((img, label) => (AugmentBatch(img), label), numParallelCalls: Dataset.Autotune).Prefetch();
+        var shuffled = Dataset.FromTensorSlices(x, y).Shuffle(n).Batch(64).Map((img, label) => (AugmentBatch(img), label), numParallelCalls: Dataset.Autotune).Prefetch();
+        var withWhere = Dataset.FromTensorSlices(x, y).Batch(64).Map((img, label) => (AugmentBatchWithWhere(img), label), numParallelCalls: Dataset.Autotune).Prefetch();
         (string Name, Func<IEnumerable<(Tensor, Tensor)>> Batches)[] contenders =
         [
             ("hand-written loop, batched ops", HandBatched),
@@ -146,6 +175,8 @@ public static class PipelineBench
             ($"Dataset: {vectorized}", () => vectorized),
             ($"Dataset: {vectorizedParallel}", () => vectorizedParallel),
             ($"Dataset: {perElement}", () => perElement),
+            ($"Dataset: {shuffled}", () => shuffled),
+            ($"Dataset, the augmentation with torch.where: {withWhere}", () => withWhere),
         ];
 
         // Round-robin: every contender runs once per round, so load changes on this shared machine hit all alike.
@@ -172,6 +203,10 @@ public static class PipelineBench
         Report("ratio Dataset (batch, then vectorized map) / TorchSharp DataLoader, best", Best(4) / Math.Max(Best(2), Best(3)), "x");
         Report("ratio Dataset (per-element parallel map) / hand-written per-sample loop", Best(6) / Best(1), "x");
         Report("ratio Dataset (per-element parallel map) / TorchSharp DataLoader, best", Best(6) / Math.Max(Best(2), Best(3)), "x");
+        Report("ratio Dataset (batch, then vectorized map, AUTOTUNE) / hand-written batched loop", Best(5) / Best(0), "x");
+        Report("ratio Dataset with Shuffle / without (both vectorized map, AUTOTUNE)", Best(7) / Best(5), "x");
+        Report("ratio augmentation by index_select / by torch.where (both Dataset, vectorized map, AUTOTUNE)", Best(5) / Best(8), "x");
+        Report("target: Dataset (batch, then vectorized map, AUTOTUNE), best, in samples/s (>= 300,000)", Best(5), "samples/s");
     }
 
     const int CifarRounds = 5;
@@ -183,7 +218,7 @@ public static class PipelineBench
     }
 
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>
     /// Best of <see cref="Repeats"/> timed runs after one untimed warm-up: the machine is shared, so the fastest run is
@@ -212,7 +247,7 @@ public static class PipelineBench
     /// thread that has run many libtorch ops was measured several times slower on small ops than a fresh one
     /// (OpenMP team spin-waits), which would otherwise favour whichever contender happens to use new threads.
     /// </summary>
-    static void OnFreshThread(Action action)
+    internal static void OnFreshThread(Action action)
     {
         Exception? error = null;
         var thread = new Thread(() =>

@@ -221,12 +221,12 @@ public static class RecordsBench
                 if (round > 0) best[p] = Math.Min(best[p], sw.Elapsed.TotalMicroseconds / n);
             }
         Console.WriteLine(F($"parse image+label Example ({serialized.Length} bytes, JPEG {jpeg.Length} bytes), best of 5 interleaved rounds of {n}: ParseSingleExample {best[0]:F2} us (protobuf decode alone {best[3]:F2} us; includes creating the int64 label tensor); load average {LoadAverage()}"));
-        for (int p = 0; p < parts.Length; p++) Console.WriteLine(F($"  {parts[p].Name,-60} {best[p],8:F2} us"));
+        for (int p = 0; p < parts.Length; p++) Console.WriteLine(F($"  {parts[p].Name,-75} {best[p],8:F2} us"));
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string SharedDir()
+    internal static string SharedDir()
     {
         var env = Environment.GetEnvironmentVariable("PIPELINE_SHARED_DIR");
         if (!string.IsNullOrEmpty(env)) return env;
