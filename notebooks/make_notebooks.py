@@ -972,7 +972,7 @@ md("""
 # Classic CNN architectures in C#
 
 The tutorial's classic-models chapter walks through the architectures that shaped image classification (VGG16,
-ResNet50, InceptionV3, DenseNet121, MobileNet, MobileNetV2), all available in Python as `keras.applications`,
+ResNet50, InceptionV3, DenseNet121, MobileNet, MobileNetV2, EfficientNet), all available in Python as `keras.applications`,
 and trains a small one. This notebook builds each with `Pipeline.Models.Applications`, which builds them layer by
 layer as Keras does, with Keras's layer names, so Keras's published `.h5` ImageNet weights load into them
 (`weights: "imagenet"` downloads them; here `weights: null` keeps random weights, to stay offline). Each model's
@@ -988,7 +988,7 @@ md("""
 ## The architectures and their parameter counts
 
 ```python
-for build in [VGG16, ResNet50, InceptionV3, DenseNet121, MobileNet, MobileNetV2]:
+for build in [VGG16, ResNet50, InceptionV3, DenseNet121, MobileNet, MobileNetV2, EfficientNetB0]:
     model = build(weights=None)
     print(model.name, model.count_params())
 ```
@@ -1011,11 +1011,12 @@ var published = new (string Name, Func<Model> Build, long Keras)[]
     ("DenseNet121", () => Applications.DenseNet121(weights: null), 8_062_504),
     ("MobileNet", () => Applications.MobileNet(weights: null), 4_253_864),
     ("MobileNetV2", () => Applications.MobileNetV2(weights: null), 3_538_984),
+    ("EfficientNetB0", () => Applications.EfficientNetB0(weights: null), 5_330_571),
 };
 foreach (var (name, build, keras) in published)
 {
     using var model = build();
-    Console.WriteLine($"{name,-12} {model.Name,-22} input {string.Join("x", model.Inputs[0].Shape)}, {model.Layers.Count,3} layers, {model.CountParams(),11:N0} parameters (Keras: {keras:N0})");
+    Console.WriteLine($"{name,-14} {model.Name,-22} input {string.Join("x", model.Inputs[0].Shape)}, {model.Layers.Count,3} layers, {model.CountParams(),11:N0} parameters (Keras: {keras:N0})");
 }
 """),
 md("""
@@ -1030,6 +1031,25 @@ using (var resnet = Applications.ResNet50(includeTop: false, weights: null))
     foreach (var layer in resnet.Layers.Where(l => l.Name.StartsWith("conv2_block1_", StringComparison.Ordinal)))
         Console.WriteLine($"{layer.Name,-22} {layer.GetType().Name,-20} output {string.Join("x", layer.OutputShape!)}, {layer.CountParams():N0} parameters");
     Console.WriteLine($"feature map without the top: {string.Join("x", resnet.Outputs[0].Shape)}");
+}
+"""),
+md("""
+## A look inside: one EfficientNet block
+
+EfficientNetB0 takes raw 0-255 pixels: its first layers rescale them and normalise each channel (`Normalization`,
+whose ImageNet mean and variance are weights in Keras's file). Each of its 16 blocks is a mobile inverted
+bottleneck: a 1x1 expansion, a depthwise convolution, squeeze-and-excitation (global pooling to one weight per
+channel, multiplied back onto the feature maps, a broadcasting `Multiply`), a 1x1 projection, and on residual blocks
+drop-connect, a `Dropout` with `noiseShape: [null, 1, 1, 1]` that drops a whole sample's branch while training, at a
+rate growing with the block's depth.
+"""),
+code("""
+using (var efficientnet = Applications.EfficientNetB0(includeTop: false, weights: null))
+{
+    foreach (var layer in efficientnet.Layers.Where(l => l.Name.StartsWith("block2b_", StringComparison.Ordinal)))
+        Console.WriteLine($"{layer.Name,-26} {layer.GetType().Name,-22} output {string.Join("x", layer.OutputShape!)}, {layer.CountParams():N0} parameters");
+    var drop = (Dropout)efficientnet.GetLayer("block6d_drop");
+    Console.WriteLine($"block6d_drop: rate {drop.Rate:F4}, noise shape ({string.Join(", ", drop.NoiseShape!.Select(d => d?.ToString() ?? "None"))})");
 }
 """),
 md("""

@@ -4,12 +4,12 @@ using Pipeline.Models;
 using Pipeline.Models.Layers;
 
 // The TensorFlow tutorial chapter on classic CNN architectures, on Pipeline.Models: keras.applications' VGG16, ResNet50,
-// InceptionV3, DenseNet121, MobileNet and MobileNetV2 built layer by layer as Keras builds them (their parameter
-// counts are Keras's published ones), then a short CIFAR-10 run of a small-input MobileNet trained from scratch.
+// InceptionV3, DenseNet121, MobileNet, MobileNetV2 and EfficientNetB0 built layer by layer as Keras builds them (their
+// parameter counts are Keras's published ones), then a short CIFAR-10 run of a small-input MobileNet trained from scratch.
 //   dotnet run -c Release --project samples/ClassicModels
 //   dotnet run -c Release --project samples/ClassicModels -- [--summary NAME] [--data DIR | --images-per-class N] [--epochs N] [--batch-size N] [--alpha F]
 // --summary prints Keras's full summary table of one architecture (vgg16, resnet50, inceptionv3, densenet121,
-// mobilenet, mobilenetv2); --data takes a class-per-folder image tree, else the first --images-per-class images of each
+// mobilenet, mobilenetv2, efficientnetb0); --data takes a class-per-folder image tree, else the first --images-per-class images of each
 // class of ../shared/datasets/cifar10-train-jpeg.tar.gz (default 500).
 string? summary = null, data = null;
 int perClass = 500, epochs = 5, batchSize = 32;
@@ -42,6 +42,7 @@ var builders = new (string Name, Func<bool, Model> Build)[]
     ("densenet121", top => Applications.DenseNet121(includeTop: top, weights: null)),
     ("mobilenet", top => Applications.MobileNet(includeTop: top, weights: null)),
     ("mobilenetv2", top => Applications.MobileNetV2(includeTop: top, weights: null)),
+    ("efficientnetb0", top => Applications.EfficientNetB0(includeTop: top, weights: null)),
 };
 if (summary is not null)
 {

@@ -94,12 +94,15 @@ public class TutorialNotebookTests
     {
         var output = Run("classic-models.ipynb");
 
-        // Each architecture's count next to Keras's published figure: six lines, every pair equal.
+        // Each architecture's count next to Keras's published figure: seven lines, every pair equal.
         var counts = Regex.Matches(output, @"([0-9,]+) parameters \(Keras: ([0-9,]+)\)").ToList();
-        Assert.Equal(6, counts.Count);
+        Assert.Equal(7, counts.Count);
         Assert.All(counts, m => Assert.Equal(m.Groups[2].Value, m.Groups[1].Value));
         Assert.Contains("138,357,544 parameters", output);
+        Assert.Contains("5,330,571 parameters (Keras: 5,330,571)", output);   // EfficientNetB0
         Assert.Contains("conv2_block1_add", output);
+        Assert.Matches(@"block2b_se_excite +Multiply +output 56x56x144", output);
+        Assert.Contains("block6d_drop: rate 0.1750, noise shape (None, 1, 1, 1)", output);
         Assert.Contains("training: 800 images, validation: 200 images, 10 classes", output);
         Assert.Contains("Total params: 221,114", output);   // MobileNet alpha 0.25 with a 10-class top
         Assert.Contains("Epoch 2/2", output);
