@@ -77,6 +77,15 @@ public static class SavingBench
             foreach (var (name, isWrite, _) in contenders) Report(name, best[name], mib, isWrite ? rawWrite : rawRead);
 
             Breakdown(model, dir, repeats, mib);
+            Stage("raw read of the same bytes into fresh tensors", repeats, mib, () =>
+            {
+                using var f = File.OpenRead(raw);
+                foreach (var a in arrays)
+                {
+                    using var t = TorchSharp.torch.empty(a.Length);
+                    f.ReadExactly(t.bytes);
+                }
+            });
             Console.WriteLine($"load average at the end: {LoadAverage()}");
         }
         finally
