@@ -17,9 +17,10 @@ using static TorchSharp.torch;
 /// <item>`peer`: Fit on the CNN and on the sample's ViT (patch 4, dim 64, 4 heads, 4 blocks) against
 /// ../shared/peer-bench/bench_torch.py, run in between (twice per round: glibc's default malloc, then the kept-memory
 /// settings of its README), plus a hand-written TorchSharp ViT that mirrors the PyTorch one line for line.</item>
+/// <item>`step`: one hand-written training step of the tutorial CNN (ways 1-3) against candidate speed-ups (ModelsBenchStep.cs).</item>
 /// </list>
 /// Batch 64, Adam 1e-3, random 32x32x3 data, 16 steps per epoch; contenders alternate epoch by epoch.
-/// Options: ways|peer|all (default all), --rounds N (default 3), --epochs N (per contender and round, default 3),
+/// Options: ways|peer|step|all (default all), --rounds N (default 3), --epochs N (per contender and round, default 3),
 /// --threads N (default 2), --python PATH (/usr/bin/python3), --peer-script PATH.
 /// </summary>
 public static partial class ModelsBench

@@ -48,6 +48,9 @@ static class PipelineBenchCifarProfile
             ("Dataset steps, identity Map: -> Batch(64) -> Map(identity, AUTOTUNE) -> Prefetch", () => Drain(Dataset.FromTensorSlices(x, y).Batch(64).Map((a, b) => (a, b), numParallelCalls: Dataset.Autotune).Prefetch())),
             ("whole pipeline, sequential Map: Batch(64) -> Map(augment) -> Prefetch", () => Drain(Dataset.FromTensorSlices(x, y).Batch(64).Map((a, b) => (augment(a), b)).Prefetch())),
             ("whole pipeline, parallel Map: Batch(64) -> Map(augment, AUTOTUNE) -> Prefetch", () => Drain(Dataset.FromTensorSlices(x, y).Batch(64).Map((a, b) => (augment(a), b), numParallelCalls: Dataset.Autotune).Prefetch())),
+            ("whole pipeline, sequential Map, Prefetch(2)", () => Drain(Dataset.FromTensorSlices(x, y).Batch(64).Map((a, b) => (augment(a), b)).Prefetch(2))),
+            ("whole pipeline, sequential Map, Prefetch(4)", () => Drain(Dataset.FromTensorSlices(x, y).Batch(64).Map((a, b) => (augment(a), b)).Prefetch(4))),
+            ("whole pipeline, sequential Map, no Prefetch (one thread, like the hand-written loop)", () => Drain(Dataset.FromTensorSlices(x, y).Batch(64).Map((a, b) => (augment(a), b)))),
         ];
         var best = new double[contenders.Length];
         var faults = new long[contenders.Length];

@@ -77,6 +77,15 @@ public static class SavingBench
             foreach (var (name, isWrite, _) in contenders) Report(name, best[name], mib, isWrite ? rawWrite : rawRead);
 
             Breakdown(model, dir, repeats, mib);
+            Stage("raw read of the same bytes into fresh tensors", repeats, mib, () =>
+            {
+                using var f = File.OpenRead(raw);
+                foreach (var a in arrays)
+                {
+                    using var t = TorchSharp.torch.empty(a.Length);
+                    f.ReadExactly(t.bytes);
+                }
+            });
             Console.WriteLine($"load average at the end: {LoadAverage()}");
         }
         finally
@@ -86,7 +95,7 @@ public static class SavingBench
         return 0;
     }
 
-    /// <summary>Where the time of a .weights.h5 save and load goes, stage by stage (best of N each).</summary>
+    /// <summary>Where the time of a .weights.h5 save and load goes, stage by stage (best of N each), and what LoadModel adds.</summary>
     static void Breakdown(Model model, string dir, int repeats, double mib)
     {
         var path = Path.Combine(dir, "breakdown.weights.h5");
@@ -94,11 +103,15 @@ public static class SavingBench
         Console.WriteLine("breakdown of SaveWeights / LoadWeights (.weights.h5):");
         Stage("copy out in Keras layout (transposes)", repeats, mib, () =>
         {
-            foreach (var e in WeightsBinding.Snapshot(model, includeOptimizer: true)) e.Dispose();
+            using var copies = new HostCopies();
+            foreach (var e in WeightsBinding.Snapshot(model, includeOptimizer: true, copies))
+                foreach (var v in e.Values) v.MakeIfPending();
         });
-        var entries = WeightsBinding.Snapshot(model, includeOptimizer: true);
-        try
+        using (var copies = new HostCopies())
         {
+            var entries = WeightsBinding.Snapshot(model, includeOptimizer: true, copies);
+            foreach (var e in entries)
+                foreach (var v in e.Values) v.MakeIfPending();
             Stage("PureHDF: HDF5 image into memory", repeats, mib, () =>
             {
                 var writer = new H5Writer();
@@ -112,10 +125,6 @@ public static class SavingBench
                 KerasWeightsFile.Write(writer, entries);
                 FilePublisher.Write(path, writer.WriteTo);
             });
-        }
-        finally
-        {
-            foreach (var e in entries) e.Dispose();
         }
         Stage("PureHDF: read datasets into tensors", repeats, mib, () =>
         {
@@ -136,15 +145,23 @@ public static class SavingBench
             }
         }
         var config = ModelConfig.Serialize(model);
-        Stage("build the model from its config (LoadModel)", repeats, mib, () =>
+        Stage("build the model, initializers run", repeats, mib, () =>
             ModelConfig.DeserializeModel(config, new ConfigBinder(path, null)).Dispose());
+        Stage("build the model as LoadModel does (no initializers)", repeats, mib, () =>
+        {
+            using var loading = WeightsToBeLoaded.Begin();
+            ModelConfig.DeserializeModel(config, new ConfigBinder(path, null)).Dispose();
+        });
+        var keras = Path.Combine(dir, "breakdown.keras");
+        model.Save(keras);
+        Stage(".keras: open the zip (member copied out, CRC-32 checked)", repeats, mib, () => KerasArchive.Open(keras).Dispose());
     }
 
     static void Stage(string what, int repeats, double mib, Action action)
     {
         double best = double.MaxValue;
         for (int i = 0; i < repeats; i++) best = Math.Min(best, Time(action));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-46} {best * 1000,8:F0} ms  {mib / best,8:F0} MiB/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-56} {best * 1000,8:F0} ms  {mib / best,8:F0} MiB/s"));
     }
 
     static double Time(Action action)

@@ -7,8 +7,11 @@ namespace Pipeline.Models;
 // Keras's single-batch entry points and metric names.
 public partial class Model
 {
-    /// <summary>"loss" then each compiled metric, the order of <c>Evaluate</c>'s list (Keras's <c>model.metrics_names</c>).</summary>
-    public IReadOnlyList<string> MetricsNames => ["loss", .. _metricNames];
+    /// <summary>
+    /// "loss" then each compiled metric, the order of <c>Evaluate</c>'s list (Keras's <c>model.metrics_names</c>); for a
+    /// model compiled with one loss per output, "loss", each "&lt;output&gt;_loss", then each "&lt;output&gt;_&lt;metric&gt;".
+    /// </summary>
+    public IReadOnlyList<string> MetricsNames => _outputLosses is null ? ["loss", .. _metricNames] : OutputLogNames();
 
     /// <summary>One gradient step on one batch (Keras's <c>model.train_on_batch</c>).</summary>
     /// <param name="x">The batch's features.</param>

@@ -269,8 +269,13 @@ public partial class Model
     void CheckLabels(Tensor y, string argument)
     {
         var loss = _loss ?? throw NotCompiled(nameof(Fit));
+        CheckSparseLabels(loss, OutputShape![^1], OutputLayerName, y, argument);
+    }
+
+    /// <summary>Sparse labels for the output of layer <paramref name="layerName"/> must be class indices below <paramref name="classes"/>.</summary>
+    static void CheckSparseLabels(Pipeline.Models.Losses.Loss loss, int classes, string layerName, Tensor y, string argument)
+    {
         if (!loss.SparseLabels || y.numel() == 0) return;
-        int classes = OutputShape![^1];
         if (y.dim() > 2 || (y.dim() == 2 && y.shape[1] != 1))
             throw new ArgumentException(
                 $"{argument}: {loss.Name} expects one integer class index per sample, shape (samples,) or (samples, 1); " +
@@ -289,7 +294,7 @@ public partial class Model
         throw new ArgumentException(
             $"{argument}: received a label value of {text} (sample {index}) which is " +
             (whole ? $"outside the valid range of [0, {classes})" : $"not an integer class index in the valid range of [0, {classes})") +
-            $" for the output of layer \"{OutputLayerName}\" ({classes} units). Labels must be integer class indices.",
+            $" for the output of layer \"{layerName}\" ({classes} units). Labels must be integer class indices.",
             argument);
     }
 

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Models;
 
 /// <summary>
-/// A Keras model: layers plus the training configuration set by <see cref="Compile"/>, trained with <c>Fit</c>,
+/// A Keras model: layers plus the training configuration set by <see cref="Compile(Optimizer, Loss, string[])"/>, trained with <c>Fit</c>,
 /// scored with <c>Evaluate</c>, applied with <c>Predict</c>. Tensors at the API are channels-last,
 /// (batch, height, width, channels), as in Keras. Three ways to make one, all trained the same way:
 /// <list type="bullet">
@@ -264,15 +264,16 @@ public partial class Model : Layer
         foreach (var m in metrics ?? []) Metric.Validate(m);
         _loss = loss;
         _metricNames = [.. metrics ?? []];
+        ForgetOutputLosses();
         _optimizer = optimizer;
         _updater?.Dispose();
         _updater = null;
     }
 
-    /// <summary>The compiled optimizer (Keras's <c>model.optimizer</c>), or null before <see cref="Compile"/>.</summary>
+    /// <summary>The compiled optimizer (Keras's <c>model.optimizer</c>), or null before <see cref="Compile(Optimizer, Loss, string[])"/>.</summary>
     public Optimizer? Optimizer => _optimizer;
 
-    /// <summary>The compiled loss (Keras's <c>model.loss</c>), or null before <see cref="Compile"/>.</summary>
+    /// <summary>The compiled loss (Keras's <c>model.loss</c>), or null before <see cref="Compile(Optimizer, Loss, string[])"/>.</summary>
     public Loss? Loss => _loss;
 
     /// <summary>
@@ -289,7 +290,7 @@ public partial class Model : Layer
     /// <param name="callbacks">Callbacks called during training (Keras's <c>callbacks</c>), e.g. <c>[new EarlyStopping(patience: 2)]</c>.</param>
     /// <returns>Per-epoch loss and metrics, with <c>val_</c> entries when validating.</returns>
     /// <exception cref="ArgumentException">Shapes, lengths or labels do not fit the model (the message says which and why).</exception>
-    /// <exception cref="InvalidOperationException"><see cref="Compile"/> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Compile(Optimizer, Loss, string[])"/> was not called.</exception>
     /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>); classes not listed weigh 1.</param>
     /// <param name="sampleWeight">Weight of each sample in the loss, shape (samples) (Keras's <c>sample_weight</c>).</param>
     /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>

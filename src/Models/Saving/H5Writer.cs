@@ -32,18 +32,27 @@ internal sealed class H5Writer
     }
 
     /// <summary>
-    /// Adds the dataset <paramref name="path"/> holding <paramref name="value"/> (shape and dtype kept). The tensor must
-    /// be contiguous, on the CPU, and stay alive and unchanged until <see cref="WriteTo"/> returns: its bytes are not copied here.
+    /// Adds the dataset <paramref name="path"/> holding <paramref name="value"/> (shape and dtype kept). Its tensor is
+    /// read when the file is written (and waited for if still being made); it must stay alive and unchanged until
+    /// <see cref="WriteTo"/> returns: its bytes are not copied here.
     /// </summary>
-    public void Dataset(string path, Tensor value)
+    public void Dataset(string path, HostValue value)
     {
         var slash = path.LastIndexOf('/');
         var group = Group(slash < 0 ? "" : path[..slash]);
         var name = path[(slash + 1)..];
         if (group.ContainsKey(name)) throw new InvalidOperationException($"HDF5 path '{path}' is written twice.");
         group[name] = ToDataset(value);
-        DataBytes += value.numel() * value.ElementSize;
+        DataBytes += value.Shape.Aggregate(1L, (a, d) => a * d) * value.Dtype switch
+        {
+            ScalarType.Float64 or ScalarType.Int64 => 8,
+            ScalarType.Byte => 1,
+            _ => 4,
+        };
     }
+
+    /// <summary>Adds the dataset <paramref name="path"/> holding <paramref name="value"/> (contiguous, on the CPU; see <see cref="Dataset(string, HostValue)"/>).</summary>
+    public void Dataset(string path, Tensor value) => Dataset(path, HostValue.Ready(value));
 
     /// <summary>Sets a string attribute (variable-length UTF-8, as h5py writes Python strings).</summary>
     public void Attribute(string groupPath, string name, string value) => Group(groupPath).Attributes[name] = value;
@@ -60,31 +69,32 @@ internal sealed class H5Writer
     /// <summary>Writes the file to <paramref name="stream"/> (readable, writable and seekable).</summary>
     public void WriteTo(Stream stream) => _root.Write(stream);
 
-    static H5Dataset ToDataset(Tensor value)
+    static H5Dataset ToDataset(HostValue value)
     {
-        if (value.dim() == 0)
+        if (value.Shape.Length == 0)
         {
             // A scalar needs an explicit scalar dataspace and is written from a one-element array.
-            object scalar = value.dtype switch
+            var tensor = value.Get();
+            object scalar = value.Dtype switch
             {
-                ScalarType.Float32 => new[] { value.item<float>() },
-                ScalarType.Float64 => new[] { value.item<double>() },
-                ScalarType.Int64 => new[] { value.item<long>() },
-                ScalarType.Int32 => new[] { value.item<int>() },
-                ScalarType.Byte => new[] { value.item<byte>() },
-                _ => throw Unsupported(value.dtype),
+                ScalarType.Float32 => new[] { tensor.item<float>() },
+                ScalarType.Float64 => new[] { tensor.item<double>() },
+                ScalarType.Int64 => new[] { tensor.item<long>() },
+                ScalarType.Int32 => new[] { tensor.item<int>() },
+                ScalarType.Byte => new[] { tensor.item<byte>() },
+                _ => throw Unsupported(value.Dtype),
             };
             return new H5Dataset(scalar, fileDims: []);
         }
-        ulong[] dims = System.Array.ConvertAll(value.shape, d => (ulong)d);
-        object data = value.dtype switch
+        ulong[] dims = System.Array.ConvertAll(value.Shape, d => (ulong)d);
+        object data = value.Dtype switch
         {
             ScalarType.Float32 => TensorMemory<float>.Of(value),
             ScalarType.Float64 => TensorMemory<double>.Of(value),
             ScalarType.Int64 => TensorMemory<long>.Of(value),
             ScalarType.Int32 => TensorMemory<int>.Of(value),
             ScalarType.Byte => TensorMemory<byte>.Of(value),
-            _ => throw Unsupported(value.dtype),
+            _ => throw Unsupported(value.Dtype),
         };
         return new H5Dataset(data, fileDims: dims);
     }

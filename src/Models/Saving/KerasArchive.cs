@@ -85,8 +85,8 @@ internal sealed class KerasArchive : IDisposable
         WriteText(zip, KerasFormat.MetadataFileName, metadata);
         WriteText(zip, KerasFormat.ConfigFileName, config);
         // HDF5 needs a seekable stream; zip members are not, so the image is built in memory first, as Keras does
-        // when memory allows.
-        using var image = new MemoryStream();
+        // when memory allows; sized up front (the data plus room for the structure) so it is not copied as it grows.
+        using var image = new MemoryStream(checked((int)Math.Min(int.MaxValue, weights.DataBytes + (1 << 20))));
         weights.WriteTo(image);
         var entry = zip.CreateEntry(KerasFormat.WeightsFileName, CompressionLevel.NoCompression);
         using var member = entry.Open();

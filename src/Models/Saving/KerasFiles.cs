@@ -26,6 +26,9 @@ internal static class KerasFiles
 
     // ------------------------------------------------------------------ saving
 
+    // Every save queues its values on HostCopies (the layout transposes run on a worker, in file order) and starts
+    // them before the HDF5 structure is laid out, so the writer writes one value while the next is being made.
+
     public static void SaveKeras(Model model, string path)
     {
         var config = ModelConfig.Serialize(model);
@@ -35,83 +38,61 @@ internal static class KerasFiles
             ["keras_version"] = KerasFormat.KerasVersion,
             ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
         };
-        var entries = WeightsBinding.Snapshot(model, includeOptimizer: true);
-        try
-        {
-            var writer = new H5Writer();
-            KerasWeightsFile.Write(writer, entries);
-            var configText = JsonConfig.Write(config);
-            var metadataText = JsonConfig.Write(metadata);
-            FilePublisher.Write(path, stream => KerasArchive.Write(stream, configText, metadataText, writer));
-        }
-        finally
-        {
-            foreach (var e in entries) e.Dispose();
-        }
+        using var copies = new HostCopies();
+        var entries = WeightsBinding.Snapshot(model, includeOptimizer: true, copies);
+        copies.Start();
+        var writer = new H5Writer();
+        KerasWeightsFile.Write(writer, entries);
+        var configText = JsonConfig.Write(config);
+        var metadataText = JsonConfig.Write(metadata);
+        FilePublisher.Write(path, stream => KerasArchive.Write(stream, configText, metadataText, writer));
     }
 
     public static void SaveWeights(Model model, string path, IReadOnlyDictionary<string, string>? rootAttributes = null)
     {
-        var entries = WeightsBinding.Snapshot(model, includeOptimizer: true);
-        try
-        {
-            var writer = new H5Writer();
-            KerasWeightsFile.Write(writer, entries);
-            foreach (var (name, value) in rootAttributes ?? new Dictionary<string, string>()) writer.Attribute("", name, value);
-            FilePublisher.Write(path, writer.WriteTo);
-        }
-        finally
-        {
-            foreach (var e in entries) e.Dispose();
-        }
+        using var copies = new HostCopies();
+        var entries = WeightsBinding.Snapshot(model, includeOptimizer: true, copies);
+        copies.Start();
+        var writer = new H5Writer();
+        KerasWeightsFile.Write(writer, entries);
+        foreach (var (name, value) in rootAttributes ?? new Dictionary<string, string>()) writer.Attribute("", name, value);
+        FilePublisher.Write(path, writer.WriteTo);
     }
 
     public static void SaveLegacyWeights(Model model, string path)
     {
-        var layers = LegacyBinding.Snapshot(model);
-        try
-        {
-            var writer = new H5Writer();
-            LegacyH5Weights.Write(writer, "", layers, KerasFormat.KerasVersion);
-            FilePublisher.Write(path, writer.WriteTo);
-        }
-        finally
-        {
-            foreach (var l in layers) l.Dispose();
-        }
+        using var copies = new HostCopies();
+        var layers = LegacyBinding.Snapshot(model, copies);
+        copies.Start();
+        var writer = new H5Writer();
+        LegacyH5Weights.Write(writer, "", layers, KerasFormat.KerasVersion);
+        FilePublisher.Write(path, writer.WriteTo);
     }
 
     public static void SaveLegacyModel(Model model, string path)
     {
-        var layers = LegacyBinding.Snapshot(model);
-        var optimizerValues = new List<TorchSharp.torch.Tensor>();
-        try
+        using var copies = new HostCopies();
+        var layers = LegacyBinding.Snapshot(model, copies);
+        var writer = new H5Writer();
+        LegacyH5Weights.Write(writer, "model_weights", layers, KerasFormat.KerasVersion);
+        LegacyOptimizerWeights.Write(writer, model, copies);
+        copies.Start();
+        writer.Attribute("", "keras_version", KerasFormat.KerasVersion);
+        writer.Attribute("", "backend", KerasFormat.Backend);
+        writer.Attribute("", "model_config", JsonConfig.Write(ModelConfig.Serialize(model)));
+        if (model.CompileConfigJson() is { } compile)
         {
-            var writer = new H5Writer();
-            writer.Attribute("", "keras_version", KerasFormat.KerasVersion);
-            writer.Attribute("", "backend", KerasFormat.Backend);
-            writer.Attribute("", "model_config", JsonConfig.Write(ModelConfig.Serialize(model)));
-            if (model.CompileConfigJson() is { } compile)
+            var training = new JsonObject
             {
-                var training = new JsonObject
-                {
-                    ["loss"] = compile["loss"]!.DeepClone(),
-                    ["metrics"] = compile["metrics"]!.DeepClone(),
-                    ["weighted_metrics"] = null,
-                    ["loss_weights"] = null,
-                    ["optimizer_config"] = compile["optimizer"]!.DeepClone(),
-                };
-                writer.Attribute("", "training_config", JsonConfig.Write(training));
-            }
-            LegacyH5Weights.Write(writer, "model_weights", layers, KerasFormat.KerasVersion);
-            LegacyOptimizerWeights.Write(writer, model, optimizerValues);
-            FilePublisher.Write(path, writer.WriteTo);
+                ["loss"] = compile["loss"]!.DeepClone(),
+                ["metrics"] = compile["metrics"]!.DeepClone(),
+                ["weighted_metrics"] = null,
+                ["loss_weights"] = null,
+                ["optimizer_config"] = compile["optimizer"]!.DeepClone(),
+            };
+            writer.Attribute("", "training_config", JsonConfig.Write(training));
         }
-        finally
-        {
-            foreach (var l in layers) l.Dispose();
-            foreach (var v in optimizerValues) v.Dispose();
-        }
+        FilePublisher.Write(path, writer.WriteTo);
     }
 
     // ------------------------------------------------------------------ loading

@@ -80,7 +80,7 @@ internal static class KerasWeightsFile
     /// Adds <paramref name="entries"/> to <paramref name="writer"/>. Like Keras, an entry without variables still
     /// gets its vars group when it has a name, so every layer appears in the file.
     /// </summary>
-    public static void Write(H5Writer writer, IEnumerable<WeightsEntry> entries)
+    public static void Write(H5Writer writer, IEnumerable<SavedEntry> entries)
     {
         foreach (var entry in entries)
         {

@@ -13,12 +13,13 @@ internal static class LegacyBinding
     /// <summary>Keras 2's weight order for <paramref name="layer"/>.</summary>
     static IReadOnlyList<Variable> LegacyWeights(Layer layer) => [.. layer.TrainableWeights, .. layer.NonTrainableWeights];
 
-    /// <summary>The model's layers as Keras 2 writes them (weight names like "dense_1/kernel:0").</summary>
-    public static List<LegacyH5Weights.Layer> Snapshot(Model model) =>
+    /// <summary>The model's layers as Keras 2 writes them (weight names like "dense_1/kernel:0"), their values queued on <paramref name="copies"/>.</summary>
+    public static List<LegacyH5Weights.SavedLayer> Snapshot(Model model, HostCopies copies) =>
         [.. model.Layers.Select(layer =>
         {
             var weights = LegacyWeights(layer);
-            return new LegacyH5Weights.Layer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")], [.. weights.Select(w => WeightsBinding.ToHost(() => w.Value))]);
+            return new LegacyH5Weights.SavedLayer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")],
+                [.. weights.Select(w => copies.Add(w.Shape, w.Dtype, () => WeightsBinding.ToHost(() => w.Value)))]);
         })];
 
     /// <summary>

@@ -18,6 +18,9 @@ internal static class LegacyH5Weights
         }
     }
 
+    /// <summary>One layer's weights to write, made by <see cref="HostCopies"/>.</summary>
+    internal sealed record SavedLayer(string Name, IReadOnlyList<string> WeightNames, IReadOnlyList<HostValue> Values);
+
     /// <summary>Reads every layer listed in <c>layer_names</c> of the group at <paramref name="groupPath"/> ("" for the root).</summary>
     public static IReadOnlyList<Layer> Read(H5Reader reader, string groupPath)
     {
@@ -48,7 +51,7 @@ internal static class LegacyH5Weights
     }
 
     /// <summary>Writes <paramref name="layers"/> (all model layers, also those without weights) under <paramref name="groupPath"/>.</summary>
-    public static void Write(H5Writer writer, string groupPath, IReadOnlyList<Layer> layers, string kerasVersion)
+    public static void Write(H5Writer writer, string groupPath, IReadOnlyList<SavedLayer> layers, string kerasVersion)
     {
         writer.Attribute(groupPath, "layer_names", [.. layers.Select(l => l.Name)]);
         writer.Attribute(groupPath, "backend", KerasFormat.Backend);

@@ -18,10 +18,10 @@ internal static class LegacyOptimizerWeights
     const string Group = "optimizer_weights";
 
     /// <summary>
-    /// Adds the optimizer state of <paramref name="model"/> (when it has any) to <paramref name="writer"/>; the tensors
-    /// the writer reads are added to <paramref name="owned"/>, to be disposed once the file is written.
+    /// Adds the optimizer state of <paramref name="model"/> (when it has any) to <paramref name="writer"/>, its values
+    /// queued on <paramref name="copies"/>.
     /// </summary>
-    public static void Write(H5Writer writer, Model model, List<Tensor> owned)
+    public static void Write(H5Writer writer, Model model, HostCopies copies)
     {
         if (model.Optimizer is not { } optimizer) return;
         var slots = model.OptimizerSlotsIfAny();
@@ -29,20 +29,17 @@ internal static class LegacyOptimizerWeights
         if (slots is null && optimizer.Iterations == 0) return;
         var prefix = Prefix(optimizer);
         var names = new List<string> { "iteration:0" };
-        var values = new List<Tensor> { OptimizerState.ScalarTensor(optimizer.Iterations) };
-        owned.AddRange(values);
+        var values = new List<HostValue> { copies.AddMade(OptimizerState.ScalarTensor(optimizer.Iterations)) };
         foreach (var (variable, name, slot) in slots ?? [])
         {
             names.Add($"{prefix}/{Keras2SlotName(optimizer, name)}/{variable.Path}:0");
-            values.Add(WeightsBinding.ToHost(() => variable.ToKerasLayout(slot)));
-            owned.Add(values[^1]);
+            values.Add(copies.Add(variable.Shape, slot.dtype, () => WeightsBinding.ToHost(() => variable.ToKerasLayout(slot))));
         }
         if (slots is not null)
             foreach (var (name, value) in optimizer.ScalarState)
             {
                 names.Add($"{prefix}/{name}:0");
-                values.Add(OptimizerState.ScalarTensor((float)value));
-                owned.Add(values[^1]);
+                values.Add(copies.AddMade(OptimizerState.ScalarTensor((float)value)));
             }
         writer.Attribute(Group, "weight_names", names);
         for (int i = 0; i < names.Count; i++) writer.Dataset($"{Group}/{names[i]}", values[i]);

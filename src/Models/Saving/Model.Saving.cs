@@ -8,7 +8,7 @@ public partial class Model
     /// <summary>
     /// Saves the whole model (Keras's <c>model.save</c>): architecture, weights, compile configuration and optimizer
     /// state. <c>.keras</c> writes Keras 3's zip (config.json, metadata.json, model.weights.h5), which Python Keras 3
-    /// reads; <c>.h5</c> writes Keras 2's HDF5 file (model_config, training_config, model_weights; no optimizer state).
+    /// reads; <c>.h5</c> writes Keras 2's HDF5 file (model_config, training_config, model_weights, and optimizer_weights once trained).
     /// The file appears complete or not at all: a crash during the save leaves any previous file in place.
     /// </summary>
     /// <param name="filepath">Where to write; ends in <c>.keras</c> (recommended) or <c>.h5</c>.</param>

@@ -24,12 +24,13 @@ internal static class OptimizerState
         string[] names = ["iteration", .. hasLearningRate ? new[] { "learning_rate" } : [], .. state.Select((x, i) => $"{x.Variable.Path}_{i}"), .. scalars.Select(s => s.Name)];
         long[][] shapes = [[], .. hasLearningRate ? new long[][] { [] } : [], .. state.Select(x => x.Variable.Shape), .. scalars.Select(_ => Array.Empty<long>())];
         return new Saveable("optimizer", optimizer.Name, $"optimizer ({optimizer.GetType().Name})", names, shapes,
-            () =>
+            copies =>
             {
-                var values = new List<Tensor> { ScalarTensor(optimizer.Iterations) };
-                if (hasLearningRate) values.Add(ScalarTensor((float)optimizer.LearningRate));
-                foreach (var (variable, _, slot) in state) values.Add(WeightsBinding.ToHost(() => variable.ToKerasLayout(slot)));
-                foreach (var (_, value) in scalars) values.Add(ScalarTensor((float)value));
+                var values = new List<HostValue> { copies.AddMade(ScalarTensor(optimizer.Iterations)) };
+                if (hasLearningRate) values.Add(copies.AddMade(ScalarTensor((float)optimizer.LearningRate)));
+                foreach (var (variable, _, slot) in state)
+                    values.Add(copies.Add(variable.Shape, slot.dtype, () => WeightsBinding.ToHost(() => variable.ToKerasLayout(slot))));
+                foreach (var (_, value) in scalars) values.Add(copies.AddMade(ScalarTensor((float)value)));
                 return values;
             },
             _ => throw new InvalidOperationException("Optimizer state is loaded through OptimizerState.Plan."));

@@ -11,7 +11,7 @@ namespace Pipeline.Models.Saving;
 /// <param name="Description">How messages name it, e.g. <c>layer "dense_1" (Dense)</c>.</param>
 /// <param name="WeightNames">Its variables' names, e.g. "kernel", "bias".</param>
 /// <param name="Shapes">Its variables' shapes in Keras's layout.</param>
-/// <param name="Read">The current values in Keras's layout as contiguous CPU tensors the caller owns (views of the storage where it already has that layout: written out before anything changes them).</param>
+/// <param name="Read">Queues the current values (Keras's layout) on the given host copies, in order.</param>
 /// <param name="Write">Sets the values (already checked against <paramref name="Shapes"/>).</param>
 internal sealed record Saveable(
     string Path,
@@ -19,5 +19,5 @@ internal sealed record Saveable(
     string Description,
     IReadOnlyList<string> WeightNames,
     IReadOnlyList<long[]> Shapes,
-    Func<IReadOnlyList<Tensor>> Read,
+    Func<HostCopies, IReadOnlyList<HostValue>> Read,
     Action<IReadOnlyList<Tensor>> Write);

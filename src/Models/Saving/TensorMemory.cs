@@ -7,35 +7,49 @@ namespace Pipeline.Models.Saving;
 
 /// <summary>
 /// The elements of a contiguous CPU tensor as <see cref="Memory{T}"/>, so the HDF5 writer reads a weight's bytes where
-/// libtorch keeps them instead of from a managed copy. The tensor's native buffer never moves, so pinning is free; the
-/// caller keeps the tensor alive (and unchanged) until the memory is no longer used.
+/// libtorch keeps them instead of from a managed copy. The tensor is only asked for when the writer first touches the
+/// bytes, so a tensor still being made (<see cref="HostCopies"/>) is waited for then, not when the file's structure is
+/// laid out. The tensor's native buffer never moves, so pinning is free.
 /// </summary>
 internal sealed unsafe class TensorMemory<T> : MemoryManager<T> where T : unmanaged
 {
-    readonly T* _pointer;
+    readonly HostValue _value;
     readonly int _length;
+    T* _pointer;
 
-    TensorMemory(Tensor tensor)
+    TensorMemory(HostValue value, int length)
     {
-        _length = checked((int)tensor.numel());
-        _pointer = (T*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+        _value = value;
+        _length = length;
     }
 
-    /// <summary>The elements of <paramref name="tensor"/> (contiguous, on the CPU, of element type <typeparamref name="T"/>).</summary>
-    public static Memory<T> Of(Tensor tensor)
+    /// <summary>The elements of <paramref name="value"/>'s tensor (of element type <typeparamref name="T"/>), resolved on first use.</summary>
+    public static Memory<T> Of(HostValue value)
+    {
+        var length = checked((int)value.Shape.Aggregate(1L, (a, d) => a * d));
+        return length == 0 ? Memory<T>.Empty : new TensorMemory<T>(value, length).CreateMemory(length);
+    }
+
+    /// <summary>The elements of <paramref name="tensor"/> (contiguous, on the CPU) as a span.</summary>
+    public static Span<T> SpanOf(Tensor tensor)
     {
         if (tensor.device_type != DeviceType.CPU || !tensor.is_contiguous())
-            throw new InvalidOperationException("The HDF5 writer takes contiguous CPU tensors.");
-        return tensor.numel() == 0 ? Memory<T>.Empty : new TensorMemory<T>(tensor).Memory;
+            throw new InvalidOperationException("Only the bytes of contiguous CPU tensors are read or written directly.");
+        return tensor.numel() == 0 ? Span<T>.Empty : MemoryMarshal.Cast<byte, T>(tensor.bytes);
     }
 
-    /// <summary>The elements of <paramref name="tensor"/> as a span (same conditions as <see cref="Of"/>).</summary>
-    public static Span<T> SpanOf(Tensor tensor) =>
-        tensor.numel() == 0 ? Span<T>.Empty : MemoryMarshal.Cast<byte, T>(tensor.bytes);
+    T* Pointer
+    {
+        get
+        {
+            if (_pointer == null) _pointer = (T*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(SpanOf(_value.Get())));
+            return _pointer;
+        }
+    }
 
-    public override Span<T> GetSpan() => new(_pointer, _length);
+    public override Span<T> GetSpan() => new(Pointer, _length);
 
-    public override MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
+    public override MemoryHandle Pin(int elementIndex = 0) => new(Pointer + elementIndex);
 
     public override void Unpin()
     {

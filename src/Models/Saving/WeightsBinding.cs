@@ -80,7 +80,7 @@ internal static class WeightsBinding
         path, name, description,
         [.. variables.Select(v => v.Name)],
         [.. variables.Select(v => v.Shape)],
-        () => [.. variables.Select(v => ToHost(() => v.Value))],
+        copies => [.. variables.Select(v => copies.Add(v.Shape, v.Dtype, () => ToHost(() => v.Value)))],
         values =>
         {
             for (int i = 0; i < variables.Count; i++) variables[i].Assign(values[i]);
@@ -113,9 +113,9 @@ internal static class WeightsBinding
 
     static string Join(string a, string b) => a.Length == 0 ? b : $"{a}/{b}";
 
-    /// <summary>The model's variables as Keras 3 weights entries.</summary>
-    public static List<WeightsEntry> Snapshot(Model model, bool includeOptimizer) =>
-        [.. Collect(model, includeOptimizer).Select(s => new WeightsEntry(s.Path, s.Name, s.Read()))];
+    /// <summary>The model's variables as Keras 3 weights entries to write, their values queued on <paramref name="copies"/>.</summary>
+    public static List<SavedEntry> Snapshot(Model model, bool includeOptimizer, HostCopies copies) =>
+        [.. Collect(model, includeOptimizer).Select(s => new SavedEntry(s.Path, s.Name, s.Read(copies)))];
 
     /// <summary>
     /// Loads <paramref name="entries"/> into <paramref name="model"/>. Every count and shape is checked first; with

@@ -133,6 +133,31 @@ public class EfficientNetTests
     }
 
     [Fact]
+    public void A_saved_keras_file_restores_the_stem_drop_connect_and_outputs()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"efficientnetb0-{Guid.NewGuid():N}.keras");
+        try
+        {
+            using var x = rand(2, 32, 32, 3) * 255;
+            using var model = Applications.EfficientNetB0(weights: null, inputShape: [32, 32, 3], classes: 5);
+            model.GetLayer("normalization").Weights[1].Assign(tensor(new[] { 0.05f, 0.06f, 0.07f }));
+            var expected = model.Predict(x, verbose: 0).ToArray<float>();
+            model.Save(path);
+            // The configs round trip: Normalization's axis (3,), Dropout's noise_shape (None, 1, 1, 1), the layer order.
+            using var restored = Pipeline.Models.Models.LoadModel(path, compile: false);
+            Assert.Equal(model.Layers.Select(l => l.Name), restored.Layers.Select(l => l.Name));
+            Assert.Equal(new int?[] { null, 1, 1, 1 }, ((Dropout)restored.GetLayer("block6d_drop")).NoiseShape!);
+            Assert.Equal(3, ((Normalization)restored.GetLayer("normalization")).Axis);
+            var actual = restored.Predict(x, verbose: 0).ToArray<float>();
+            Assert.Equal(expected, actual, (a, b) => Math.Abs(a - b) <= 1e-6 + 1e-4 * Math.Abs(b));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Keras_argument_checks_apply()
     {
         Assert.Contains("should be (224, 224, 3)", Assert.Throws<ArgumentException>(() => Applications.EfficientNetB0(inputShape: [240, 240, 3])).Message);

@@ -87,13 +87,16 @@ public class KerasFileFormatTests
         try
         {
             using var kernel = arange(6, ScalarType.Float32).reshape(2, 3);
+            using var bias = tensor(new float[] { 1, 2, 3 });
+            using var iterations = tensor(7L);
+            using var learningRate = tensor(0.001f);
             var writer = new H5Writer();
             KerasWeightsFile.Write(writer,
             [
-                new WeightsEntry("layers/dense", "dense", [kernel, tensor(new float[] { 1, 2, 3 })]),
-                new WeightsEntry("layers/dropout", "dropout", []),
-                new WeightsEntry("optimizer", "adam", [tensor(7L), tensor(0.001f)]),
-                new WeightsEntry("", "sequential", []),
+                new SavedEntry("layers/dense", "dense", [HostValue.Ready(kernel), HostValue.Ready(bias)]),
+                new SavedEntry("layers/dropout", "dropout", []),
+                new SavedEntry("optimizer", "adam", [HostValue.Ready(iterations), HostValue.Ready(learningRate)]),
+                new SavedEntry("", "sequential", []),
             ]);
             FilePublisher.Write(path, writer.WriteTo);
             using var reader = H5Reader.Open(path);
@@ -115,13 +118,15 @@ public class KerasFileFormatTests
     public void Legacy_weights_written_by_us_read_back_in_order_with_nested_weight_names()
     {
         var path = Path.Combine(Path.GetTempPath(), $"saving-legacy-{Guid.NewGuid():N}.h5");
+        using var kernel = ones(4, 2);
+        using var bias = zeros(2);
         try
         {
             var writer = new H5Writer();
             LegacyH5Weights.Write(writer, "",
             [
-                new LegacyH5Weights.Layer("dense_1", ["dense_1/kernel:0", "dense_1/bias:0"], [ones(4, 2), zeros(2)]),
-                new LegacyH5Weights.Layer("dropout_1", [], []),
+                new LegacyH5Weights.SavedLayer("dense_1", ["dense_1/kernel:0", "dense_1/bias:0"], [HostValue.Ready(kernel), HostValue.Ready(bias)]),
+                new LegacyH5Weights.SavedLayer("dropout_1", [], []),
             ], KerasFormat.KerasVersion);
             FilePublisher.Write(path, writer.WriteTo);
             using var reader = H5Reader.Open(path);

@@ -1,0 +1,426 @@
+using NumSharp;
+using Pipeline.Models.Callbacks;
+using Pipeline.Models.Layers;
+using Pipeline.Models.Losses;
+using Pipeline.Models.Optimizers;
+using Pipeline.Models.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models;
+
+// Functional models with several inputs and outputs: Keras's compile(loss=[...] or {...}, loss_weights, metrics) and
+// fit/evaluate/predict with x and y as lists (model order) or dictionaries (input and output layer names).
+public partial class Model
+{
+    Loss[]? _outputLosses;
+    double[]? _lossWeights;
+    string[][]? _outputMetricNames;
+
+    /// <summary>
+    /// Configures training of a model with several outputs: one loss per output, in <see cref="Outputs"/> order (Keras's
+    /// <c>compile(loss=[...], loss_weights=[...], metrics=[[...], [...]])</c>). The loss minimised is the weighted sum;
+    /// logs hold it as "loss", each output's as "&lt;output layer&gt;_loss" and metrics as "&lt;output layer&gt;_&lt;metric&gt;".
+    /// </summary>
+    /// <param name="optimizer">The optimizer, or its name.</param>
+    /// <param name="loss">One loss (or loss name) per output.</param>
+    /// <param name="lossWeights">The weight of each output's loss in the total (1 each when null).</param>
+    /// <param name="metrics">The metric names of each output (an empty array for none), or null.</param>
+    /// <exception cref="ArgumentException">A list's length differs from the number of outputs, a loss is null, or a metric is unknown.</exception>
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> loss, IReadOnlyList<double>? lossWeights = null, IReadOnlyList<string[]>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var names = OutputNames("Compile");
+        CheckCount(loss.Count, names, nameof(loss));
+        for (int i = 0; i < names.Length; i++)
+            if (loss[i] is null)
+                throw new ArgumentException($"Compile: no loss for output \"{names[i]}\" (entry {i}) of model \"{Name}\"; every output needs a loss.", nameof(loss));
+        if (lossWeights is not null) CheckCount(lossWeights.Count, names, nameof(lossWeights));
+        if (metrics is not null) CheckCount(metrics.Count, names, nameof(metrics));
+        CompileOutputs(optimizer, [.. loss], lossWeights?.ToArray(), metrics?.Select(m => m ?? []).ToArray());
+    }
+
+    /// <summary>
+    /// Configures training of a model with several outputs from dictionaries keyed by output layer name (Keras's
+    /// <c>compile(loss={"name": ...}, loss_weights={...}, metrics={...})</c>); see the list overload.
+    /// </summary>
+    /// <param name="optimizer">The optimizer, or its name.</param>
+    /// <param name="loss">A loss for every output, keyed by the output layer's name.</param>
+    /// <param name="lossWeights">Weights keyed by output name; outputs not listed weigh 1.</param>
+    /// <param name="metrics">Metric names keyed by output name; outputs not listed have none.</param>
+    /// <exception cref="ArgumentException">An output has no loss, or a key names no output (the message lists the output names).</exception>
+    public void Compile(Optimizer optimizer, IReadOnlyDictionary<string, Loss> loss, IReadOnlyDictionary<string, double>? lossWeights = null,
+        IReadOnlyDictionary<string, string[]>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var names = OutputNames("Compile");
+        CheckKeys(loss.Keys, names, nameof(loss));
+        if (lossWeights is not null) CheckKeys(lossWeights.Keys, names, nameof(lossWeights));
+        if (metrics is not null) CheckKeys(metrics.Keys, names, nameof(metrics));
+        var losses = names.Select(n => loss.TryGetValue(n, out var l) && l is not null ? l
+            : throw new ArgumentException(
+                $"Compile: no loss for output \"{n}\" of model \"{Name}\". The loss dictionary needs an entry for every output: {Join(names)}; it has {Join(loss.Keys)}.",
+                nameof(loss))).ToArray();
+        CompileOutputs(optimizer, losses,
+            lossWeights is null ? null : [.. names.Select(n => lossWeights.TryGetValue(n, out var w) ? w : 1.0)],
+            metrics is null ? null : [.. names.Select(n => metrics.TryGetValue(n, out var m) && m is not null ? m : [])]);
+    }
+
+    void CompileOutputs(Optimizer optimizer, Loss[] losses, double[]? weights, string[][]? metrics)
+    {
+        foreach (var m in metrics?.SelectMany(m => m) ?? []) Metric.Validate(m);
+        if (weights is not null && weights.Any(w => !double.IsFinite(w)))
+            throw new ArgumentException($"Compile: lossWeights must be finite numbers; received [{string.Join(", ", weights)}].", "lossWeights");
+        Compile(optimizer, losses[0]);
+        // The single-output fields stay unset: Fit(Tensor, Tensor) is for one output, and says so.
+        _loss = null;
+        _outputLosses = losses;
+        _lossWeights = weights ?? [.. losses.Select(_ => 1.0)];
+        _outputMetricNames = metrics ?? [.. losses.Select(_ => Array.Empty<string>())];
+    }
+
+    /// <summary>Clears the several-outputs configuration (the single-loss Compile calls it).</summary>
+    void ForgetOutputLosses() => (_outputLosses, _lossWeights, _outputMetricNames) = (null, null, null);
+
+    /// <summary>
+    /// Trains a model with several inputs and/or outputs on in-memory tensors (Keras's <c>fit(x=[a, b], y=[c, d])</c>).
+    /// A model compiled with one loss applies it to every output, as Keras does.
+    /// </summary>
+    /// <param name="x">One tensor per model input, in <see cref="Inputs"/> order, all with the same number of samples.</param>
+    /// <param name="y">One tensor of labels per model output, in <see cref="Outputs"/> order.</param>
+    /// <param name="batchSize">Samples per gradient step.</param>
+    /// <param name="epochs">Passes over the samples.</param>
+    /// <param name="shuffle">Reshuffle the samples every epoch (one permutation for all arrays).</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training.</param>
+    /// <param name="validationData">Inputs and labels scored after each epoch (logged with "val_"), or null.</param>
+    /// <returns>Per-epoch "loss", "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;" entries.</returns>
+    /// <exception cref="ArgumentException">A count, sample count or shape does not fit the model.</exception>
+    /// <exception cref="InvalidOperationException">The model was not compiled.</exception>
+    public History Fit(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int epochs = 1, bool shuffle = true, int verbose = 1,
+        IEnumerable<Callback>? callbacks = null, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null)
+    {
+        CheckBatchArguments(batchSize, epochs, verbose);
+        var losses = OutputLosses(nameof(Fit));
+        long samples = CheckInputsAndLabels(x, y, "x", "y");
+        long validationSamples = validationData is { } v ? CheckInputsAndLabels(v.X, v.Y, "validationData", "validationData") : 0;
+        var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
+        var weights = _lossWeights ?? [.. losses.Select(_ => 1.0)];
+        var hooks = CallbackList.Create(callbacks, this);
+        var updater = TrainingUpdater();
+        var history = new History();
+        var writer = ProgressWriter ?? Console.Out;
+        IReadOnlyDictionary<string, double> lastLogs = CallbackList.EmptyLogs;
+        StopTraining = false;
+        hooks.TrainBegin();
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            hooks.EpochBegin(epoch);
+            if (verbose > 0) writer.WriteLine($"Epoch {epoch + 1}/{epochs}");
+            int steps = (int)((samples + batchSize - 1) / batchSize);
+            var bar = verbose > 0 ? NewProgressBar(steps, verbose) : null;
+            var tally = new OutputTally(this, losses, metricNames);
+            using var order = shuffle ? randperm(samples, ScalarType.Int64) : null;
+            int step = 0;
+            for (long begin = 0; begin < samples; begin += batchSize, step++)
+            {
+                using var scope = NewDisposeScope();
+                long length = Math.Min(batchSize, samples - begin);
+                var index = order?.narrow(0, begin, length);
+                hooks.TrainBatchBegin(step);
+                var inputs = x.Select(t => PrepareInput(Rows(t, index, begin, length))).ToArray();
+                var labels = y.Select(t => Rows(t, index, begin, length).to(Device)).ToArray();
+                var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: true, "y");
+                if (HasRegularizers) total = total + stack(Losses).sum();
+                updater.ZeroGrad();
+                total.backward();
+                updater.Step();
+                using (no_grad()) tally.Add(length, total, parts, outputs, labels);
+                if (bar is not null || hooks.Any)
+                {
+                    var batchLogs = tally.Logs();
+                    bar?.Update(step + 1, batchLogs, finalize: false);
+                    if (hooks.Any) hooks.TrainBatchEnd(step, ToDictionary(batchLogs));
+                }
+                if (StopTraining) break;
+            }
+            var logs = tally.Logs();
+            if (validationData is { } val)
+                logs.AddRange(EvaluateOutputs(val.X, val.Y, validationSamples, batchSize, losses, weights, metricNames, hooks)
+                    .Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
+            bar?.Update(step, logs, finalize: true);
+            history.Add(epoch, logs);
+            lastLogs = ToDictionary(logs);
+            hooks.EpochEnd(epoch, lastLogs);
+            if (StopTraining) break;
+        }
+        hooks.TrainEnd(lastLogs);
+        return history;
+    }
+
+    /// <summary>Trains with inputs keyed by <see cref="Input"/> layer name and labels keyed by output layer name (Keras's dictionaries).</summary>
+    /// <param name="x">A tensor for every model input, by name.</param>
+    /// <param name="y">Labels for every model output, by name.</param>
+    /// <param name="batchSize">Samples per gradient step.</param>
+    /// <param name="epochs">Passes over the samples.</param>
+    /// <param name="shuffle">Reshuffle the samples every epoch.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training.</param>
+    /// <returns>Per-epoch losses and metrics.</returns>
+    /// <exception cref="ArgumentException">A name is missing or names no input/output (the message lists the names).</exception>
+    public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int batchSize = 32, int epochs = 1, bool shuffle = true,
+        int verbose = 1, IEnumerable<Callback>? callbacks = null) =>
+        Fit(ByName(x, InputNames(nameof(Fit)), "x", "input"), ByName(y, OutputNames(nameof(Fit)), "y", "output"), batchSize, epochs, shuffle, verbose, callbacks);
+
+    /// <summary>Scores a model with several inputs and/or outputs (Keras's <c>evaluate(x=[...], y=[...])</c>).</summary>
+    /// <param name="x">One tensor per model input.</param>
+    /// <param name="y">One tensor of labels per model output.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <returns>"loss" (the weighted total), "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;", averaged over all samples.</returns>
+    public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1)
+    {
+        CheckBatchArguments(batchSize, 1, verbose);
+        var losses = OutputLosses(nameof(Evaluate));
+        long samples = CheckInputsAndLabels(x, y, "x", "y");
+        var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
+        var logs = EvaluateOutputs(x, y, samples, batchSize, losses, _lossWeights ?? [.. losses.Select(_ => 1.0)], metricNames, CallbackList.Create(null, this));
+        if (verbose > 0) NewProgressBar(1, verbose).Update(1, logs, finalize: true);
+        return new EvaluationResult(logs);
+    }
+
+    /// <summary>Scores with inputs and labels keyed by input and output layer names.</summary>
+    /// <param name="x">A tensor for every model input, by name.</param>
+    /// <param name="y">Labels for every model output, by name.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <returns>The weighted total loss, each output's loss and metrics.</returns>
+    public EvaluationResult Evaluate(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int batchSize = 32, int verbose = 1) =>
+        Evaluate(ByName(x, InputNames(nameof(Evaluate)), "x", "input"), ByName(y, OutputNames(nameof(Evaluate)), "y", "output"), batchSize, verbose);
+
+    /// <summary>Runs a model with several inputs and/or outputs in inference mode; one host array per output (Keras returns a list).</summary>
+    /// <param name="x">One tensor per model input.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <returns>Per output, one row per sample.</returns>
+    public NDArray[] Predict(IReadOnlyList<Tensor> x, int batchSize = 32, int verbose = 1)
+    {
+        CheckBatchArguments(batchSize, 1, verbose);
+        long samples = CheckInputs(x, "x");
+        int steps = (int)((samples + batchSize - 1) / batchSize);
+        var bar = verbose > 0 ? NewProgressBar(steps, verbose) : null;
+        var collected = new List<Tensor>[OutputNames(nameof(Predict)).Length];
+        for (int i = 0; i < collected.Length; i++) collected[i] = [];
+        try
+        {
+            using (no_grad())
+                for (long begin = 0, step = 1; begin < samples; begin += batchSize, step++)
+                {
+                    using var scope = NewDisposeScope();
+                    long length = Math.Min(batchSize, samples - begin);
+                    var outputs = Invoke([.. x.Select(t => PrepareInput(t.narrow(0, begin, length)))], training: false);
+                    for (int i = 0; i < outputs.Count; i++) collected[i].Add(outputs[i].cpu().MoveToOuterDisposeScope());
+                    bar?.Update((int)step, [], finalize: step == steps);
+                }
+            return [.. collected.Select(parts =>
+            {
+                using var all = cat(parts, 0);
+                return all.ToNDArray();
+            })];
+        }
+        finally
+        {
+            foreach (var t in collected.SelectMany(c => c)) t.Dispose();
+        }
+    }
+
+    /// <summary>Runs the model on inputs keyed by input layer name; one array per output.</summary>
+    /// <param name="x">A tensor for every model input, by name.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <returns>Per output, one row per sample.</returns>
+    public NDArray[] Predict(IReadOnlyDictionary<string, Tensor> x, int batchSize = 32, int verbose = 1) =>
+        Predict(ByName(x, InputNames(nameof(Predict)), "x", "input"), batchSize, verbose);
+
+    List<KeyValuePair<string, double>> EvaluateOutputs(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, long samples, int batchSize, Loss[] losses,
+        double[] weights, string[][] metricNames, CallbackList hooks)
+    {
+        hooks.TestBegin();
+        var tally = new OutputTally(this, losses, metricNames);
+        using (no_grad())
+            for (long begin = 0, step = 0; begin < samples; begin += batchSize, step++)
+            {
+                using var scope = NewDisposeScope();
+                long length = Math.Min(batchSize, samples - begin);
+                hooks.TestBatchBegin((int)step);
+                var inputs = x.Select(t => PrepareInput(t.narrow(0, begin, length))).ToArray();
+                var labels = y.Select(t => t.narrow(0, begin, length).to(Device)).ToArray();
+                var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: false, "y");
+                tally.Add(length, total, parts, outputs, labels);
+                if (hooks.Any) hooks.TestBatchEnd((int)step, ToDictionary(tally.Logs()));
+            }
+        var logs = tally.Logs();
+        hooks.TestEnd(ToDictionary(logs));
+        return logs;
+    }
+
+    /// <summary>One forward pass, each output's loss (softmax fused where the output is the step's last softmax) and their weighted sum.</summary>
+    (IReadOnlyList<Tensor> Outputs, Tensor Total, Tensor[] Parts) ForwardAndLosses(Loss[] losses, double[] weights, Tensor[] inputs, Tensor[] labels, bool training, string argument)
+    {
+        using (SoftmaxFusion.Record(losses.Any(l => l.FusesSoftmax)))
+        {
+            var outputs = Invoke(inputs, training);
+            if (outputs.Count != losses.Length)
+                throw new InvalidOperationException($"Model \"{Name}\" returned {outputs.Count} outputs for {losses.Length} losses.");
+            var parts = new Tensor[losses.Length];
+            Tensor? total = null;
+            for (int i = 0; i < losses.Length; i++)
+            {
+                CheckLossLabels(losses[i], outputs[i], labels[i], $"{argument} (output \"{OutputNames("Fit")[i]}\")");
+                var logits = losses[i].FusesSoftmax ? SoftmaxFusion.LogitsOf(outputs[i]) : null;
+                parts[i] = logits is not null ? losses[i].Compute(logits, labels[i], outputIsLogits: true) : losses[i].Compute(outputs[i], labels[i], outputIsLogits: false);
+                using var weight = weights[i].ToScalar();
+                var weighted = parts[i].mul(weight);
+                total = total is null ? weighted : total.add(weighted);
+            }
+            return (outputs, total!, parts);
+        }
+    }
+
+    Loss[] OutputLosses(string operation)
+    {
+        var names = OutputNames(operation);
+        if (_outputLosses is not null) return _outputLosses;
+        var loss = _loss ?? throw NotCompiled(operation);
+        return [.. names.Select(_ => loss)];
+    }
+
+    string[] OutputNames(string operation) => _graph is not null ? [.. _graph.Outputs.Select(o => o.Layer.Name)]
+        : throw new InvalidOperationException(
+            $"{operation}: model \"{Name}\" is not a functional model; lists and dictionaries of inputs and outputs need a model built with new Model(inputs, outputs).");
+
+    string[] InputNames(string operation) => _graph is not null ? [.. _graph.Inputs.Select(i => i.Layer.Name)] : OutputNames(operation);
+
+    void CheckCount(int count, string[] outputs, string argument)
+    {
+        if (count != outputs.Length)
+            throw new ArgumentException(
+                $"Compile: model \"{Name}\" has {outputs.Length} output(s) ({Join(outputs)}) but {argument} has {count} entries; pass one per output, in order, or a dictionary keyed by output name.",
+                argument);
+    }
+
+    void CheckKeys(IEnumerable<string> keys, string[] outputs, string argument)
+    {
+        var unknown = keys.Where(k => !outputs.Contains(k)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException(
+                $"Compile: unknown entries in the {argument} dictionary: {Join(unknown)}. Model \"{Name}\" has only the outputs {Join(outputs)}.", argument);
+    }
+
+    static IReadOnlyList<Tensor> ByName(IReadOnlyDictionary<string, Tensor> values, string[] names, string argument, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(values, argument);
+        var unknown = values.Keys.Where(k => !names.Contains(k)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException($"{argument}: unknown {kind} name(s) {Join(unknown)}; the model's {kind}s are {Join(names)}.", argument);
+        return [.. names.Select(n => values.TryGetValue(n, out var t) ? t
+            : throw new ArgumentException($"{argument}: no tensor for the {kind} \"{n}\"; the model's {kind}s are {Join(names)}.", argument))];
+    }
+
+    /// <summary>Checks that there is one tensor per input of the model's input shape, all with the same number of samples.</summary>
+    long CheckInputs(IReadOnlyList<Tensor> x, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(x, argument);
+        _ = OutputNames("Fit");   // a functional model, or a clear error
+        var graph = _graph!;
+        if (x.Count != graph.Inputs.Length)
+            throw new ArgumentException($"{argument}: model \"{Name}\" has {graph.Inputs.Length} input(s) ({Join(InputNames("Fit"))}) but received {x.Count} tensor(s).", argument);
+        for (int i = 0; i < x.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(x[i], argument);
+            var sample = x[i].shape.Skip(1).Select(d => (int)d).ToArray();
+            if (x[i].dim() < 1 || !sample.SequenceEqual(graph.Inputs[i].Shape))
+                throw new ArgumentException(
+                    $"{argument}: input {i} (\"{graph.Inputs[i].Layer.Name}\") expects samples of shape {Layer.ShapeText([.. graph.Inputs[i].Shape])}; " +
+                    $"received a tensor of shape ({string.Join(", ", x[i].shape)}).", argument);
+        }
+        long samples = x[0].shape[0];
+        if (samples == 0) throw new ArgumentException($"{argument} holds 0 samples; expected at least one.", argument);
+        if (x.Any(t => t.shape[0] != samples))
+            throw new ArgumentException(
+                $"Data cardinality is ambiguous: {argument} sizes: {string.Join(", ", x.Select(t => t.shape[0]))}. Make sure all arrays contain the same number of samples.", argument);
+        return samples;
+    }
+
+    long CheckInputsAndLabels(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, string xArgument, string yArgument)
+    {
+        long samples = CheckInputs(x, xArgument);
+        ArgumentNullException.ThrowIfNull(y, yArgument);
+        var names = OutputNames("Fit");
+        if (y.Count != names.Length)
+            throw new ArgumentException($"{yArgument}: model \"{Name}\" has {names.Length} output(s) ({Join(names)}) but received {y.Count} label tensor(s).", yArgument);
+        var losses = OutputLosses("Fit");
+        for (int i = 0; i < y.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(y[i], yArgument);
+            if (y[i].dim() == 0 || y[i].shape[0] != samples)
+                throw new ArgumentException(
+                    $"Data cardinality is ambiguous: {xArgument} sizes: {samples}, {yArgument} sizes for output \"{names[i]}\": {(y[i].dim() == 0 ? "scalar" : y[i].shape[0])}. " +
+                    "Make sure all arrays contain the same number of samples.", yArgument);
+            CheckSparseLabels(losses[i], _graph!.Outputs[i].Shape[^1], names[i], y[i], $"{yArgument} (output \"{names[i]}\")");
+        }
+        return samples;
+    }
+
+    string[] OutputLogNames()
+    {
+        var names = OutputNames(nameof(MetricsNames));
+        bool several = names.Length > 1;
+        return ["loss", .. several ? names.Select(n => $"{n}_loss") : [],
+            .. names.SelectMany((n, i) => _outputMetricNames![i].Select(m => several ? $"{n}_{m}" : m))];
+    }
+
+    static Tensor Rows(Tensor t, Tensor? index, long begin, long length) => index is null ? t.narrow(0, begin, length) : t.index_select(0, index.to(t.device));
+
+    static string Join(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
+
+    /// <summary>Sample-weighted running sums of the total loss, each output's loss and each output's metrics, as Keras logs them.</summary>
+    sealed class OutputTally
+    {
+        readonly string[] _names;
+        readonly Metric[][] _metrics;
+        readonly double[] _partSums;
+        double _totalSum;
+        long _seen;
+
+        public OutputTally(Model model, Loss[] losses, string[][] metricNames)
+        {
+            _names = model.OutputNames("Fit");
+            _metrics = [.. losses.Select((l, i) => metricNames[i].Select(n => Metric.Create(n, l)).ToArray())];
+            _partSums = new double[losses.Length];
+        }
+
+        public void Add(long samples, Tensor total, Tensor[] parts, IReadOnlyList<Tensor> outputs, Tensor[] labels)
+        {
+            _totalSum += total.item<float>() * samples;
+            for (int i = 0; i < parts.Length; i++) _partSums[i] += parts[i].item<float>() * samples;
+            _seen += samples;
+            for (int i = 0; i < _metrics.Length; i++)
+                foreach (var m in _metrics[i]) m.Update(outputs[i], labels[i]);
+        }
+
+        /// <summary>Keras's names: "loss"; with several outputs also "&lt;output&gt;_loss"; metrics "&lt;output&gt;_&lt;metric&gt;" (plain with one output).</summary>
+        public List<KeyValuePair<string, double>> Logs()
+        {
+            bool several = _names.Length > 1;
+            var logs = new List<KeyValuePair<string, double>> { KeyValuePair.Create("loss", _totalSum / Math.Max(_seen, 1)) };
+            if (several)
+                for (int i = 0; i < _names.Length; i++) logs.Add(KeyValuePair.Create($"{_names[i]}_loss", _partSums[i] / Math.Max(_seen, 1)));
+            for (int i = 0; i < _names.Length; i++)
+                foreach (var m in _metrics[i]) logs.Add(KeyValuePair.Create(several ? $"{_names[i]}_{m.Name}" : m.Name, m.Result));
+            return logs;
+        }
+    }
+}
