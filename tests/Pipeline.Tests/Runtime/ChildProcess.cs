@@ -13,6 +13,7 @@ public static class ChildProcess
     {
         ["malloc-faults"] => MallocTuningTests.MeasureFaultsOnMainThread(),
         ["malloc-faults-crowded"] => MallocTuningTests.MeasureFaultsOnCrowdedThread(),
+        ["shared-generator-image-ops"] => Imaging.SharedGeneratorTests.Probe(),
         _ => 2,
     };
 
