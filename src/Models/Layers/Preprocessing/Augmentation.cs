@@ -37,6 +37,28 @@ static class Augmentation
         return scaled.to(device);
     }
 
+    /// <summary>
+    /// One uniform draw in [lower, upper) per image from the layer's generator, as numbers: the geometric layers build
+    /// their (batch, 8) transforms from them in managed code, so no temporary Scalar (which TorchSharp 0.107 may
+    /// finalize during a native call) and no tiny element-wise op is involved.
+    /// </summary>
+    internal static double[] UniformValues(long count, (double Lower, double Upper) range, Generator generator)
+    {
+        using var u = rand([count], ScalarType.Float32, generator: generator);
+        var span = range.Upper - range.Lower;
+        return [.. u.data<float>().ToArray().Select(v => v * span + range.Lower)];
+    }
+
+    /// <summary>(batch, 8) float32 transforms for <c>Image.AffineTransform</c>, on <paramref name="device"/>.</summary>
+    internal static Tensor Transforms(double[] rows, long count, Device device)
+    {
+        var values = new float[rows.Length];
+        for (int i = 0; i < rows.Length; i++) values[i] = (float)rows[i];
+        var cpu = tensor(values, [count, 8]);
+        if (device.type == DeviceType.CPU) return cpu;
+        using (cpu) return cpu.to(device);
+    }
+
     /// <summary>Runs <paramref name="body"/> on a batch, accepting one image (height, width, channels) too, as Keras does.</summary>
     internal static Tensor OnBatch(Tensor inputs, string layer, Func<Tensor, Tensor> body)
     {

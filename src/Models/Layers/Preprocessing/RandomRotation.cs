@@ -64,14 +64,17 @@ public sealed class RandomRotation : Layer
             using var scope = NewDisposeScope();
             long n = x.shape[0];
             double h = x.shape[1], w = x.shape[2];
-            var angle = Augmentation.Uniform(n, _range, _generator, x.device) * (2 * Math.PI);
-            var cos = angle.cos();
-            var sin = angle.sin();
-            // Rotation about the image centre ((w - 1) / 2, (h - 1) / 2), output -> input, as Keras builds it.
-            var xOffset = ((w - 1) - (cos * (w - 1) - sin * (h - 1))) / 2;
-            var yOffset = ((h - 1) - (sin * (w - 1) + cos * (h - 1))) / 2;
-            var zero = zeros_like(cos);
-            var transforms = stack([cos, -sin, xOffset, sin, cos, yOffset, zero, zero], 1);
+            var angles = Augmentation.UniformValues(n, _range, _generator);
+            var rows = new double[n * 8];
+            for (long i = 0; i < n; i++)
+            {
+                double cos = Math.Cos(angles[i] * 2 * Math.PI), sin = Math.Sin(angles[i] * 2 * Math.PI);
+                // Rotation about the image centre ((w - 1) / 2, (h - 1) / 2), output -> input, as Keras builds it.
+                double xOffset = ((w - 1) - (cos * (w - 1) - sin * (h - 1))) / 2;
+                double yOffset = ((h - 1) - (sin * (w - 1) + cos * (h - 1))) / 2;
+                new[] { cos, -sin, xOffset, sin, cos, yOffset, 0, 0 }.CopyTo(rows, i * 8);
+            }
+            var transforms = Augmentation.Transforms(rows, n, x.device);
             return GeometricAugmentation.Apply(x, transforms, Interpolation, FillMode, FillValue).MoveToOuterDisposeScope();
         });
     }

@@ -72,11 +72,12 @@ public sealed class RandomTranslation : Layer
             long n = x.shape[0];
             double h = x.shape[1], w = x.shape[2];
             // Output pixel (x, y) reads the input at (x - dx, y - dy).
-            var dy = Augmentation.Uniform(n, _height, _generator, x.device) * h;
-            var dx = Augmentation.Uniform(n, _width, _generator, x.device) * w;
-            var zero = zeros_like(dy);
-            var one = ones_like(dy);
-            var transforms = stack([one, zero, -dx, zero, one, -dy, zero, zero], 1);
+            var dy = Augmentation.UniformValues(n, _height, _generator);
+            var dx = Augmentation.UniformValues(n, _width, _generator);
+            var rows = new double[n * 8];
+            for (long i = 0; i < n; i++)
+                new[] { 1, 0, -dx[i] * w, 0, 1, -dy[i] * h, 0, 0 }.CopyTo(rows, i * 8);
+            var transforms = Augmentation.Transforms(rows, n, x.device);
             return GeometricAugmentation.Apply(x, transforms, Interpolation, FillMode, FillValue).MoveToOuterDisposeScope();
         });
     }

@@ -73,12 +73,15 @@ public sealed class RandomZoom : Layer
             using var scope = NewDisposeScope();
             long n = x.shape[0];
             double h = x.shape[1], w = x.shape[2];
-            var zy = Augmentation.Uniform(n, _height, _generator, x.device) + 1;
-            var zx = _width is { } width ? Augmentation.Uniform(n, width, _generator, x.device) + 1 : zy;
-            var xOffset = (w - 1) / 2 * (1 - zx);
-            var yOffset = (h - 1) / 2 * (1 - zy);
-            var zero = zeros_like(zy);
-            var transforms = stack([zx, zero, xOffset, zero, zy, yOffset, zero, zero], 1);
+            var zy = Augmentation.UniformValues(n, _height, _generator);
+            var zx = _width is { } width ? Augmentation.UniformValues(n, width, _generator) : zy;
+            var rows = new double[n * 8];
+            for (long i = 0; i < n; i++)
+            {
+                double sx = zx[i] + 1, sy = zy[i] + 1;
+                new[] { sx, 0, (w - 1) / 2 * (1 - sx), 0, sy, (h - 1) / 2 * (1 - sy), 0, 0 }.CopyTo(rows, i * 8);
+            }
+            var transforms = Augmentation.Transforms(rows, n, x.device);
             return GeometricAugmentation.Apply(x, transforms, Interpolation, FillMode, FillValue).MoveToOuterDisposeScope();
         });
     }
