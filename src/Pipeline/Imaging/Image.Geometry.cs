@@ -136,11 +136,18 @@ public static partial class Image
         Batched(image, operation, x =>
         {
             // One coin per image, as TF does for batches.
-            using var coins = rand([x.shape[0]], generator: generator);
+            long n = x.shape[0];
+            using var coins = rand([n], generator: generator);
             using var half = 0.5.ToScalar();
-            using var flip = coins.lt(half).to(x.device).view(-1, 1, 1, 1);
+            using var flip = coins.lt(half).to(ScalarType.Int64).to(x.device);
+            // Gather each image from [originals; flipped] (index i or n + i) in one index_select: torch.where with a
+            // per-image mask broadcast over the pixels runs libtorch's scalar kernel and was 1.6x slower on a CIFAR
+            // batch (docs/benchmarks.md, cifar-profile); the indices stay on the device, so nothing waits for the coins.
+            using var offsets = flip.mul(n);
+            using var pick = arange(n, ScalarType.Int64, x.device).add_(offsets);
             using var flipped = x.flip(axis);
-            return where(flip, flipped, x);
+            using var both = cat([x, flipped]);
+            return both.index_select(0, pick);
         });
 
     /// <summary>Runs <paramref name="body"/> on a 4-D view and restores the caller's rank.</summary>

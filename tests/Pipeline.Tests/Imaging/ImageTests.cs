@@ -30,6 +30,21 @@ public class ImageTests
         Assert.True(decoded.eq(image).all().item<bool>());
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 5)]     // fewer pixels than one vector step needs
+    [InlineData(3, 7)]     // 21 pixels: vector steps, then a scalar tail
+    [InlineData(17, 13)]
+    public void Asking_for_3_channels_of_an_rgba_file_keeps_red_green_and_blue_of_every_pixel(int height, int width)
+    {
+        using var image = torch.randint(0, 256, [height, width, 4], dtype: ScalarType.Byte);
+        image[.., .., 3] = torch.tensor((byte)200);
+        using var rgb = Image.DecodePng(Image.EncodePng(image), channels: 3);
+        Assert.Equal([(long)height, width, 3], rgb.shape);
+        using var expected = image[.., .., ..3];
+        Assert.True(rgb.eq(expected).all().item<bool>());
+    }
+
     [Fact]
     public void EncodeJpeg_then_DecodeImage_gives_a_close_image()
     {
