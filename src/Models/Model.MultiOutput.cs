@@ -103,9 +103,110 @@ public partial class Model
         IEnumerable<Callback>? callbacks = null, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null)
     {
         CheckBatchArguments(batchSize, epochs, verbose);
-        var losses = OutputLosses(nameof(Fit));
+        OutputLosses(nameof(Fit));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
-        long validationSamples = validationData is { } v ? CheckInputsAndLabels(v.X, v.Y, "validationData", "validationData") : 0;
+        var validation = validationData is { } v
+            ? new TensorListBatches(v.X, v.Y, CheckInputsAndLabels(v.X, v.Y, "validationData", "validationData"), batchSize, shuffle: false) : null;
+        return FitOutputs(new TensorListBatches(x, y, samples, batchSize, shuffle), validation, epochs, verbose, callbacks, checkBatches: false, "y");
+    }
+
+    /// <summary>
+    /// Trains a model with several inputs and/or outputs on a dataset of (inputs, labels) batches (Keras's <c>model.fit(ds)</c>
+    /// where <c>ds</c> yields <c>((x1, x2), (y1, y2))</c> or <c>({"in_a": x1, ...}, {"out_a": y1, ...})</c>). Inputs and labels
+    /// are each a tuple of tensors or a <c>Tensor[]</c> in model order, a <c>Dictionary&lt;string, Tensor&gt;</c> keyed by input
+    /// (output) layer name, or a single tensor; batching is the dataset's own, and every batch is disposed after its step.
+    /// </summary>
+    /// <typeparam name="TInputs">The inputs' structure: Tensor, a tuple of Tensors, Tensor[] or Dictionary&lt;string, Tensor&gt;.</typeparam>
+    /// <typeparam name="TLabels">The labels' structure, likewise.</typeparam>
+    /// <param name="dataset">Batches of inputs and labels, e.g. <c>Dataset.Zip(Dataset.FromTensorSlices(a, b), Dataset.FromTensorSlices(c, d)).Batch(32)</c>.</param>
+    /// <param name="epochs">Epochs to train.</param>
+    /// <param name="validationData">Batches of the same structure scored after each epoch (logged with "val_"), or null.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="callbacks">Callbacks called during training.</param>
+    /// <param name="stepsPerEpoch">Batches per epoch; required for an infinite dataset (<c>Repeat()</c>), whose iteration then continues across epochs.</param>
+    /// <param name="validationSteps">Batches of <paramref name="validationData"/> per validation; required when it is infinite.</param>
+    /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>
+    /// <param name="classWeight">Not supported with several outputs (as in Keras): must be null. Present so that this overload has the same parameters as the single-output one.</param>
+    /// <returns>Per-epoch "loss", "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;" entries.</returns>
+    /// <exception cref="ArgumentException">The element structure does not fit the model (the message names the input or output), a batch's shape or labels do not fit, the dataset is empty, or it is infinite without <paramref name="stepsPerEpoch"/>.</exception>
+    /// <exception cref="InvalidOperationException">The model was not compiled, or is not a functional model.</exception>
+    public History Fit<TInputs, TLabels>(Dataset<(TInputs, TLabels)> dataset, int epochs = 1, Dataset<(TInputs, TLabels)>? validationData = null, int verbose = 1,
+        IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0,
+        IReadOnlyDictionary<int, double>? classWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        CheckBatchArguments(1, epochs, verbose);
+        OutputLosses(nameof(Fit));
+        if (initialEpoch < 0 || initialEpoch >= epochs)
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"Fit: initialEpoch must be in [0, epochs) = [0, {epochs}).");
+        if (classWeight is not null)
+            throw new ArgumentException(
+                $"Fit: classWeight is not supported for model \"{Name}\" with several inputs or outputs (as in Keras); weight the outputs with Compile's lossWeights.",
+                nameof(classWeight));
+        using var train = LabelledBatches(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
+        using var validation = validationData is null ? null
+            : LabelledBatches(validationData, validationSteps, nameof(Fit), nameof(validationData), nameof(validationSteps));
+        return FitOutputs(train, validation, epochs, verbose, callbacks, checkBatches: true, nameof(dataset), initialEpoch);
+    }
+
+    /// <summary>Scores a model with several inputs and/or outputs on a dataset of (inputs, labels) batches; structures as for <see cref="Fit{TInputs, TLabels}"/>.</summary>
+    /// <typeparam name="TInputs">The inputs' structure: Tensor, a tuple of Tensors, Tensor[] or Dictionary&lt;string, Tensor&gt;.</typeparam>
+    /// <typeparam name="TLabels">The labels' structure, likewise.</typeparam>
+    /// <param name="dataset">Batches of inputs and labels.</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <param name="callbacks">Callbacks whose test hooks run during the evaluation.</param>
+    /// <param name="steps">Batches to score; required for an infinite dataset.</param>
+    /// <returns>"loss" (the weighted total), "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;", averaged over all samples.</returns>
+    /// <exception cref="ArgumentException">The structure or a batch does not fit the model, or the dataset is infinite without <paramref name="steps"/>.</exception>
+    public EvaluationResult Evaluate<TInputs, TLabels>(Dataset<(TInputs, TLabels)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        CheckBatchArguments(1, 1, verbose);
+        OutputLosses(nameof(Evaluate));
+        using var source = LabelledBatches(dataset, steps, nameof(Evaluate), nameof(dataset), nameof(steps));
+        return new EvaluationResult(EvaluateOutputs(source, verbose, CallbackList.Create(callbacks, this), checkBatches: true, nameof(dataset)));
+    }
+
+    /// <summary>
+    /// Runs a model with several inputs and/or outputs over a dataset of input batches (a tuple of tensors or a
+    /// <c>Tensor[]</c> in model input order, or a dictionary keyed by input name); one host array per output.
+    /// </summary>
+    /// <typeparam name="TInputs">The inputs' structure: a tuple of Tensors, Tensor[] or Dictionary&lt;string, Tensor&gt;.</typeparam>
+    /// <param name="dataset">Batches of inputs (without labels).</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <param name="steps">Batches to run; required for an infinite dataset.</param>
+    /// <returns>Per output, one row per sample, in dataset order.</returns>
+    /// <exception cref="ArgumentException">The structure or a batch does not fit the model's inputs, or the dataset is infinite without <paramref name="steps"/>.</exception>
+    public NDArray[] Predict<TInputs>(Dataset<TInputs> dataset, int verbose = 1, int? steps = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        CheckBatchArguments(1, 1, verbose);
+        var inputs = InputNames(nameof(Predict));
+        BatchStructure.Require(typeof(TInputs), nameof(Predict), nameof(dataset), "inputs");
+        using var source = new DatasetListBatches<TInputs>(dataset, element => (BatchStructure.Flatten(element, inputs, Name, nameof(dataset), "input"), []),
+            steps, nameof(Predict), nameof(dataset), nameof(steps));
+        return PredictOutputs(source, verbose, checkBatches: true, nameof(dataset));
+    }
+
+    DatasetListBatches<(TInputs, TLabels)> LabelledBatches<TInputs, TLabels>(Dataset<(TInputs, TLabels)> dataset, int? steps, string operation, string argument,
+        string stepsArgument)
+    {
+        var inputs = InputNames(operation);
+        var outputs = OutputNames(operation);
+        BatchStructure.Require(typeof(TInputs), operation, argument, "inputs");
+        BatchStructure.Require(typeof(TLabels), operation, argument, "outputs");
+        return new(dataset, element => (BatchStructure.Flatten(element.Item1, inputs, Name, argument, "input"), BatchStructure.Flatten(element.Item2, outputs, Name, argument, "output")),
+            steps, operation, argument, stepsArgument);
+    }
+
+    /// <summary>
+    /// The one epoch/step loop of models with several inputs or outputs, whatever feeds it (tensor lists or datasets).
+    /// <paramref name="checkBatches"/>: check every batch's structure and shapes (data not checked up front).
+    /// </summary>
+    History FitOutputs(IMultiBatchSource train, IMultiBatchSource? validation, int epochs, int verbose, IEnumerable<Callback>? callbacks, bool checkBatches,
+        string argument, int initialEpoch = 0)
+    {
+        var losses = OutputLosses(nameof(Fit));
         var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
         var weights = _lossWeights ?? [.. losses.Select(_ => 1.0)];
         var hooks = CallbackList.Create(callbacks, this);
@@ -115,40 +216,50 @@ public partial class Model
         IReadOnlyDictionary<string, double> lastLogs = CallbackList.EmptyLogs;
         StopTraining = false;
         hooks.TrainBegin();
-        for (int epoch = 0; epoch < epochs; epoch++)
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             hooks.EpochBegin(epoch);
             if (verbose > 0) writer.WriteLine($"Epoch {epoch + 1}/{epochs}");
-            int steps = (int)((samples + batchSize - 1) / batchSize);
-            var bar = verbose > 0 ? NewProgressBar(steps, verbose) : null;
+            var bar = verbose > 0 ? NewProgressBar(train.Steps, verbose) : null;
             var tally = new OutputTally(this, losses, metricNames);
-            using var order = shuffle ? randperm(samples, ScalarType.Int64) : null;
             int step = 0;
-            for (long begin = 0; begin < samples; begin += batchSize, step++)
-            {
-                using var scope = NewDisposeScope();
-                long length = Math.Min(batchSize, samples - begin);
-                var index = order?.narrow(0, begin, length);
-                hooks.TrainBatchBegin(step);
-                var inputs = x.Select(t => PrepareInput(Rows(t, index, begin, length))).ToArray();
-                var labels = y.Select(t => Rows(t, index, begin, length).to(Device)).ToArray();
-                var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: true, "y");
-                if (HasRegularizers) total = total + stack(Losses).sum();
-                updater.ZeroGrad();
-                total.backward();
-                updater.Step();
-                using (no_grad()) tally.Add(length, total, parts, outputs, labels);
-                if (bar is not null || hooks.Any)
+            using (var batches = train.GetEnumerator())
+                while (true)
                 {
-                    var batchLogs = tally.Logs();
-                    bar?.Update(step + 1, batchLogs, finalize: false);
-                    if (hooks.Any) hooks.TrainBatchEnd(step, ToDictionary(batchLogs));
+                    // Everything a step allocates (the batch, activations, gradients' wrappers) dies here.
+                    using var scope = NewDisposeScope();
+                    if (!batches.MoveNext()) break;
+                    var (xb, yb) = batches.Current;
+                    try
+                    {
+                        hooks.TrainBatchBegin(step);
+                        long length = checkBatches ? CheckInputsAndLabels(xb, yb, argument, argument) : xb[0].shape[0];
+                        var inputs = xb.Select(PrepareInput).ToArray();
+                        var labels = yb.Select(t => t.to(Device)).ToArray();
+                        var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: true, argument);
+                        if (HasRegularizers) total = total + stack(Losses).sum();
+                        updater.ZeroGrad();
+                        total.backward();
+                        updater.Step();
+                        using (no_grad()) tally.Add(length, total, parts, outputs, labels);
+                    }
+                    finally
+                    {
+                        DisposeBatch(xb, yb);
+                    }
+                    step++;
+                    if (bar is not null || hooks.Any)
+                    {
+                        var batchLogs = tally.Logs();
+                        bar?.Update(step, batchLogs, finalize: false);
+                        if (hooks.Any) hooks.TrainBatchEnd(step - 1, ToDictionary(batchLogs));
+                    }
+                    if (StopTraining) break;
                 }
-                if (StopTraining) break;
-            }
+            if (step == 0) throw new ArgumentException("The training data is empty: no batch was produced for epoch " + (epoch + 1) + ".");
             var logs = tally.Logs();
-            if (validationData is { } val)
-                logs.AddRange(EvaluateOutputs(val.X, val.Y, validationSamples, batchSize, losses, weights, metricNames, hooks)
+            if (validation is not null)
+                logs.AddRange(EvaluateOutputs(validation, verbose: 0, hooks, checkBatches, "validationData")
                     .Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
             bar?.Update(step, logs, finalize: true);
             history.Add(epoch, logs);
@@ -158,6 +269,12 @@ public partial class Model
         }
         hooks.TrainEnd(lastLogs);
         return history;
+    }
+
+    static void DisposeBatch(Tensor[] x, Tensor[] y)
+    {
+        foreach (var t in x) t.Dispose();
+        foreach (var t in y) t.Dispose();
     }
 
     /// <summary>Trains with inputs keyed by <see cref="Input"/> layer name and labels keyed by output layer name (Keras's dictionaries).</summary>
@@ -183,12 +300,10 @@ public partial class Model
     public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1)
     {
         CheckBatchArguments(batchSize, 1, verbose);
-        var losses = OutputLosses(nameof(Evaluate));
+        OutputLosses(nameof(Evaluate));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
-        var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
-        var logs = EvaluateOutputs(x, y, samples, batchSize, losses, _lossWeights ?? [.. losses.Select(_ => 1.0)], metricNames, CallbackList.Create(null, this));
-        if (verbose > 0) NewProgressBar(1, verbose).Update(1, logs, finalize: true);
-        return new EvaluationResult(logs);
+        return new EvaluationResult(EvaluateOutputs(new TensorListBatches(x, y, samples, batchSize, shuffle: false), verbose, CallbackList.Create(null, this),
+            checkBatches: false, "y"));
     }
 
     /// <summary>Scores with inputs and labels keyed by input and output layer names.</summary>
@@ -209,31 +324,7 @@ public partial class Model
     {
         CheckBatchArguments(batchSize, 1, verbose);
         long samples = CheckInputs(x, "x");
-        int steps = (int)((samples + batchSize - 1) / batchSize);
-        var bar = verbose > 0 ? NewProgressBar(steps, verbose) : null;
-        var collected = new List<Tensor>[OutputNames(nameof(Predict)).Length];
-        for (int i = 0; i < collected.Length; i++) collected[i] = [];
-        try
-        {
-            using (no_grad())
-                for (long begin = 0, step = 1; begin < samples; begin += batchSize, step++)
-                {
-                    using var scope = NewDisposeScope();
-                    long length = Math.Min(batchSize, samples - begin);
-                    var outputs = Invoke([.. x.Select(t => PrepareInput(t.narrow(0, begin, length)))], training: false);
-                    for (int i = 0; i < outputs.Count; i++) collected[i].Add(outputs[i].cpu().MoveToOuterDisposeScope());
-                    bar?.Update((int)step, [], finalize: step == steps);
-                }
-            return [.. collected.Select(parts =>
-            {
-                using var all = cat(parts, 0);
-                return all.ToNDArray();
-            })];
-        }
-        finally
-        {
-            foreach (var t in collected.SelectMany(c => c)) t.Dispose();
-        }
+        return PredictOutputs(new TensorListBatches(x, [], samples, batchSize, shuffle: false), verbose, checkBatches: false, "x");
     }
 
     /// <summary>Runs the model on inputs keyed by input layer name; one array per output.</summary>
@@ -244,26 +335,92 @@ public partial class Model
     public NDArray[] Predict(IReadOnlyDictionary<string, Tensor> x, int batchSize = 32, int verbose = 1) =>
         Predict(ByName(x, InputNames(nameof(Predict)), "x", "input"), batchSize, verbose);
 
-    List<KeyValuePair<string, double>> EvaluateOutputs(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, long samples, int batchSize, Loss[] losses,
-        double[] weights, string[][] metricNames, CallbackList hooks)
+    /// <summary>Scores batches (the validation of <see cref="FitOutputs"/> and every multi-output Evaluate); each batch in its own dispose scope.</summary>
+    List<KeyValuePair<string, double>> EvaluateOutputs(IMultiBatchSource source, int verbose, CallbackList hooks, bool checkBatches, string argument)
     {
+        var losses = OutputLosses(nameof(Evaluate));
+        var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
+        var weights = _lossWeights ?? [.. losses.Select(_ => 1.0)];
+        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
         hooks.TestBegin();
         var tally = new OutputTally(this, losses, metricNames);
+        int step = 0;
         using (no_grad())
-            for (long begin = 0, step = 0; begin < samples; begin += batchSize, step++)
+        using (var batches = source.GetEnumerator())
+            while (true)
             {
                 using var scope = NewDisposeScope();
-                long length = Math.Min(batchSize, samples - begin);
-                hooks.TestBatchBegin((int)step);
-                var inputs = x.Select(t => PrepareInput(t.narrow(0, begin, length))).ToArray();
-                var labels = y.Select(t => t.narrow(0, begin, length).to(Device)).ToArray();
-                var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: false, "y");
-                tally.Add(length, total, parts, outputs, labels);
-                if (hooks.Any) hooks.TestBatchEnd((int)step, ToDictionary(tally.Logs()));
+                if (!batches.MoveNext()) break;
+                var (xb, yb) = batches.Current;
+                try
+                {
+                    hooks.TestBatchBegin(step);
+                    long length = checkBatches ? CheckInputsAndLabels(xb, yb, argument, argument) : xb[0].shape[0];
+                    var inputs = xb.Select(PrepareInput).ToArray();
+                    var labels = yb.Select(t => t.to(Device)).ToArray();
+                    var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: false, argument);
+                    tally.Add(length, total, parts, outputs, labels);
+                }
+                finally
+                {
+                    DisposeBatch(xb, yb);
+                }
+                step++;
+                if (bar is not null || hooks.Any)
+                {
+                    var batchLogs = tally.Logs();
+                    bar?.Update(step, batchLogs, finalize: false);
+                    if (hooks.Any) hooks.TestBatchEnd(step - 1, ToDictionary(batchLogs));
+                }
             }
+        if (step == 0) throw new ArgumentException($"The evaluation data ({argument}) is empty.", argument);
         var logs = tally.Logs();
+        bar?.Update(step, logs, finalize: true);
         hooks.TestEnd(ToDictionary(logs));
         return logs;
+    }
+
+    /// <summary>Inference over batches, each in its own dispose scope (only the host-side outputs survive a batch); one array per output.</summary>
+    NDArray[] PredictOutputs(IMultiBatchSource source, int verbose, bool checkBatches, string argument)
+    {
+        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
+        var collected = new List<Tensor>[OutputNames(nameof(Predict)).Length];
+        for (int i = 0; i < collected.Length; i++) collected[i] = [];
+        try
+        {
+            int step = 0;
+            using (no_grad())
+            using (var batches = source.GetEnumerator())
+                while (true)
+                {
+                    using var scope = NewDisposeScope();
+                    if (!batches.MoveNext()) break;
+                    var (xb, yb) = batches.Current;
+                    try
+                    {
+                        if (checkBatches) CheckInputs(xb, argument);
+                        var outputs = Invoke([.. xb.Select(PrepareInput)], training: false);
+                        for (int i = 0; i < outputs.Count; i++) collected[i].Add(outputs[i].cpu().MoveToOuterDisposeScope());
+                    }
+                    finally
+                    {
+                        DisposeBatch(xb, yb);
+                    }
+                    step++;
+                    bar?.Update(step, [], finalize: step == source.Steps);
+                }
+            if (step == 0) throw new ArgumentException($"Predict: the {argument} produced no batch; expected at least one sample.", argument);
+            if (step != source.Steps) bar?.Update(step, [], finalize: true);
+            return [.. collected.Select(parts =>
+            {
+                using var all = cat(parts, 0);
+                return all.ToNDArray();
+            })];
+        }
+        finally
+        {
+            foreach (var t in collected.SelectMany(c => c)) t.Dispose();
+        }
     }
 
     /// <summary>One forward pass, each output's loss (softmax fused where the output is the step's last softmax) and their weighted sum.</summary>
@@ -381,8 +538,6 @@ public partial class Model
         return ["loss", .. several ? names.Select(n => $"{n}_loss") : [],
             .. names.SelectMany((n, i) => _outputMetricNames![i].Select(m => several ? $"{n}_{m}" : m))];
     }
-
-    static Tensor Rows(Tensor t, Tensor? index, long begin, long length) => index is null ? t.narrow(0, begin, length) : t.index_select(0, index.to(t.device));
 
     static string Join(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
 
