@@ -30,6 +30,9 @@ public partial class Model
         IReadOnlyDictionary<int, double>? classWeight = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        // A model compiled with one loss per output (a list or dictionary) trains through the several-outputs loop.
+        if (_loss is null && _outputLosses is not null)
+            return Fit<Tensor, Tensor>(dataset, epochs, validationData, verbose, callbacks, stepsPerEpoch, validationSteps, initialEpoch, classWeight);
         CheckBatchArguments(1, epochs, verbose);
         if (_loss is null) throw NotCompiled(nameof(Fit));
         using var train = new DatasetBatches(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
@@ -47,6 +50,7 @@ public partial class Model
     public EvaluationResult Evaluate(Dataset<(Tensor, Tensor)> dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        if (_loss is null && _outputLosses is not null) return Evaluate<Tensor, Tensor>(dataset, verbose, callbacks, steps);
         CheckBatchArguments(1, 1, verbose);
         if (_loss is null) throw NotCompiled(nameof(Evaluate));
         using var source = new DatasetBatches(dataset, steps, nameof(Evaluate), nameof(dataset), nameof(steps));

@@ -152,4 +152,21 @@ public class MultiOutputDatasetTests
         e = Assert.Throws<ArgumentException>(() => model.Fit(notTensors, verbose: 0));
         Assert.Contains("Int32", e.Message);
     }
+
+    [Fact]
+    public void A_one_output_model_compiled_with_a_loss_dictionary_trains_from_a_dataset_of_tensor_pairs()
+    {
+        using var scope = NewDisposeScope();
+        var d = Data(64, 6);
+        manual_seed(25);
+        var input = new Input([4], name: "a");
+        using var model = new Model([input], [new Dense(1, name: "sum").Apply(input)]);
+        model.Compile(new Adam(learningRate: 0.05), new Dictionary<string, Losses.Loss> { ["sum"] = "mse" });
+        var target = d.A.sum(1, keepdim: true);
+        var history = model.Fit(Dataset.FromTensorSlices(d.A, target).Batch(16), epochs: 5, verbose: 0);
+        Assert.Equal(["loss"], history.Keys);
+        Assert.True(history["loss"][^1] < history["loss"][0], "training lowered the loss");
+        var scored = model.Evaluate(Dataset.FromTensorSlices(d.A, target).Batch(16), verbose: 0);
+        Assert.Equal(model.Evaluate([d.A], [target], verbose: 0)["loss"], scored["loss"], 5);
+    }
 }
