@@ -143,8 +143,13 @@ public static partial class Image
             // Gather each image from [originals; flipped] (index i or n + i) in one index_select: torch.where with a
             // per-image mask broadcast over the pixels runs libtorch's scalar kernel and was 1.6x slower on a CIFAR
             // batch (docs/benchmarks.md, cifar-profile); the indices stay on the device, so nothing waits for the coins.
-            using var offsets = flip.mul(n);
-            using var pick = arange(n, ScalarType.Int64, x.device).add_(offsets);
+            // Scalars held in using variables: TorchSharp's implicit temporaries (and add_'s default alpha) can be
+            // finalized during the native call under GC pressure (SharedGeneratorTests caught "alpha must not be a
+            // floating point number").
+            using var count = n.ToScalar();
+            using var one = 1L.ToScalar();
+            using var offsets = flip.mul(count);
+            using var pick = arange(n, ScalarType.Int64, x.device).add_(offsets, one);
             using var flipped = x.flip(axis);
             using var both = cat([x, flipped]);
             return both.index_select(0, pick);
