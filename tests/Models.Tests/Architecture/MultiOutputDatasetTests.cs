@@ -9,6 +9,7 @@ namespace Pipeline.Models.Tests.Architecture;
 /// <c>model.fit(ds)</c> takes one yielding <c>((x1, x2), (y1, y2))</c> or <c>({"a": x1, ...}, {"sum": y1, ...})</c> batches:
 /// the same step loop as for tensors in memory, so the same losses, and structure errors naming the input or output.
 /// </summary>
+[Collection(GlobalRandomState.Name)]   // seeds libtorch's global generator and compares models built from it
 public class MultiOutputDatasetTests
 {
     /// <summary>Inputs a (4 features) and b (3 features); outputs "sum" = Σa − Σb (regression) and "larger" = [a₀ > b₀] (two classes).</summary>

@@ -9,6 +9,7 @@ namespace Pipeline.Models.Tests.Architecture;
 /// and labels as lists (model order) or dictionaries (layer names), one loss per output, loss weights, per-output
 /// metrics, and Keras's log names ("loss", "sum_loss", "larger_accuracy").
 /// </summary>
+[Collection(GlobalRandomState.Name)]   // seeds libtorch's global generator and compares models built from it
 public class MultiOutputFitTests
 {
     /// <summary>Inputs a (4 features) and b (3 features); outputs "sum" = Σa − Σb (regression) and "larger" = [a₀ > b₀] (two classes).</summary>
