@@ -12,30 +12,15 @@ namespace Pipeline.Models.Tests.Architecture;
 [Collection(GlobalRandomState.Name)]   // seeds libtorch's global generator and compares models built from it
 public class MultiOutputDatasetTests
 {
-    /// <summary>Inputs a (4 features) and b (3 features); outputs "sum" = Σa − Σb (regression) and "larger" = [a₀ > b₀] (two classes).</summary>
     static Model TwoByTwo(int seed)
     {
         manual_seed(seed);   // the same initial weights for every model built with this seed
-        var a = new Input([4], name: "a");
-        var b = new Input([3], name: "b");
-        var both = new Concatenate().Apply([a, b]);
-        var sum = new Dense(1, name: "sum").Apply(both);
-        var hidden = new Dense(16, activation: "relu").Apply(both);
-        var larger = new Dense(2, activation: "softmax", name: "larger").Apply(hidden);
-        var model = new Model([a, b], [sum, larger]);
+        var model = TwoInputTwoOutput.Build();
         model.Compile(new Adam(learningRate: 0.01), ["mse", "sparse_categorical_crossentropy"], lossWeights: [0.5, 1.0], metrics: [[], ["accuracy"]]);
         return model;
     }
 
-    static (Tensor A, Tensor B, Tensor Sum, Tensor Larger) Data(int samples, int seed)
-    {
-        var generator = new TorchSharp.torch.Generator((ulong)seed);
-        var a = randn([samples, 4], generator: generator);
-        var b = randn([samples, 3], generator: generator);
-        var sum = (a.sum(1) - b.sum(1)).unsqueeze(1);
-        var larger = a[TensorIndex.Colon, 0].gt(b[TensorIndex.Colon, 0]).to_type(ScalarType.Int64);
-        return (a, b, sum, larger);
-    }
+    static (Tensor A, Tensor B, Tensor Sum, Tensor Larger) Data(int samples, int seed) => TwoInputTwoOutput.Data(samples, seed);
 
     static Dataset<((Tensor, Tensor), (Tensor, Tensor))> Tuples((Tensor A, Tensor B, Tensor Sum, Tensor Larger) d, int batchSize) =>
         Dataset.FromTensorSlices(d.A, d.B).Zip(Dataset.FromTensorSlices(d.Sum, d.Larger)).Batch(batchSize);

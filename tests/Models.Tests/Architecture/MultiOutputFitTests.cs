@@ -12,27 +12,9 @@ namespace Pipeline.Models.Tests.Architecture;
 [Collection(GlobalRandomState.Name)]   // seeds libtorch's global generator and compares models built from it
 public class MultiOutputFitTests
 {
-    /// <summary>Inputs a (4 features) and b (3 features); outputs "sum" = Σa − Σb (regression) and "larger" = [a₀ > b₀] (two classes).</summary>
-    static Model TwoByTwo()
-    {
-        var a = new Input([4], name: "a");
-        var b = new Input([3], name: "b");
-        var both = new Concatenate().Apply([a, b]);
-        var sum = new Dense(1, name: "sum").Apply(both);
-        var hidden = new Dense(16, activation: "relu").Apply(both);
-        var larger = new Dense(2, activation: "softmax", name: "larger").Apply(hidden);
-        return new Model([a, b], [sum, larger]);
-    }
+    static Model TwoByTwo() => TwoInputTwoOutput.Build();
 
-    static (Tensor A, Tensor B, Tensor Sum, Tensor Larger) Data(int samples, int seed)
-    {
-        var generator = new TorchSharp.torch.Generator((ulong)seed);
-        var a = randn([samples, 4], generator: generator);
-        var b = randn([samples, 3], generator: generator);
-        var sum = (a.sum(1) - b.sum(1)).unsqueeze(1);
-        var larger = a[TensorIndex.Colon, 0].gt(b[TensorIndex.Colon, 0]).to_type(ScalarType.Int64);
-        return (a, b, sum, larger);
-    }
+    static (Tensor A, Tensor B, Tensor Sum, Tensor Larger) Data(int samples, int seed) => TwoInputTwoOutput.Data(samples, seed);
 
     [Fact]
     public void A_two_input_two_output_model_learns_both_targets_and_logs_each_output_as_keras_does()
