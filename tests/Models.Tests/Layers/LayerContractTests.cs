@@ -36,6 +36,7 @@ public class LayerContractTests
     [Fact] public void Multiply() => LayerContract.Run(() => new Multiply(), [Image, Image], 0, 0, []);
     [Fact] public void Average() => LayerContract.Run(() => new Average(), [Image, Image], 0, 0, []);
     [Fact] public void Maximum() => LayerContract.Run(() => new Maximum(), [Image, Image], 0, 0, [], checkInputGradient: false);   // piecewise: ties make differences unreliable
+    [Fact] public void Minimum() => LayerContract.Run(() => new Minimum(), [Image, Image], 0, 0, [], checkInputGradient: false);
     [Fact] public void Concatenate() => LayerContract.Run(() => new Concatenate(), [Image, [6, 5, 2]], 0, 0, ["axis"]);
     [Fact] public void Embedding() => LayerContract.Run(() => new Embedding(10, 4), [[5]], 1, 0, ["input_dim", "output_dim"], integerInput: true);
     [Fact] public void MultiHeadAttention() => LayerContract.Run(() => new MultiHeadAttention(2, 3), [Sequence, [4, 6]], 8, 0, ["num_heads", "key_dim", "value_dim"], zeroGradient: ["key/bias"]);
@@ -54,6 +55,8 @@ public class LayerContractTests
     [Fact] public void Normalization_with_statistics_in_weights() => LayerContract.Run(() => new Normalization(axis: 3), [Image], 0, 3, ["axis", "mean", "variance", "invert"]);
     [Fact] public void Rescaling_per_channel() => LayerContract.Run(() => new Rescaling([0.5, 2, -1, 4], [1, 0, 0.25, -2]), [Image], 0, 0, ["scale", "offset"], expectedOutputShape: Image);
     [Fact] public void Dropout_with_noise_shape() => LayerContract.Run(() => new Dropout(0.3, noiseShape: [null, 1, 1, 1]), [Image], 0, 0, ["rate", "noise_shape"], expectedOutputShape: Image);
+    [Fact] public void Add_broadcasting_a_lower_rank_input() => LayerContract.Run(() => new Add(), [Image, [4]], 0, 0, [], expectedOutputShape: Image);
+    [Fact] public void Subtract_broadcasting_a_size_one_axis() => LayerContract.Run(() => new Subtract(), [[1, 5, 4], Image], 0, 0, [], expectedOutputShape: Image);
     [Fact] public void Multiply_broadcasting_channel_weights() => LayerContract.Run(() => new Multiply(), [Image, [1, 1, 4]], 0, 0, [], expectedOutputShape: Image);
     [Fact] public void RandomCrop() => LayerContract.Run(() => new RandomCrop(4, 3, seed: 1), [Image], 0, 0, ["height", "width", "seed"], expectedOutputShape: [4, 3, 4]);
     [Fact] public void RandomFlip() => LayerContract.Run(() => new RandomFlip(seed: 1), [Image], 0, 0, ["mode", "seed"]);
