@@ -14,6 +14,10 @@ public class LayerContractTests
     [Fact] public void Conv1D() => LayerContract.Run(() => new Conv1D(4, 3, padding: "causal", dilationRate: 2), [Sequence], 2, 0, [.. ConvKeys, "dilation_rate", "groups"]);
     [Fact] public void DepthwiseConv2D() => LayerContract.Run(() => new DepthwiseConv2D(3, strides: 2, padding: "same", depthMultiplier: 2), [Image], 2, 0, ["kernel_size", "depth_multiplier", "depthwise_initializer"]);
     [Fact] public void SeparableConv2D() => LayerContract.Run(() => new SeparableConv2D(5, 3, padding: "same"), [Image], 3, 0, ["filters", "depthwise_initializer", "pointwise_initializer"]);
+    [Fact] public void SeparableConv2D_with_tuples_and_regularizers() => LayerContract.Run(() => new SeparableConv2D(3, (3, 2), (2, 1), "same", depthMultiplier: 2,
+        depthwiseRegularizer: new Regularizers.L2(0.1), pointwiseRegularizer: new Regularizers.L1(0.1), biasRegularizer: new Regularizers.L2(0.2)), [Image], 3, 0,
+        ["kernel_size", "strides", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer"]);
+    [Fact] public void Conv2DTranspose_with_tuples() => LayerContract.Run(() => new Conv2DTranspose(3, (3, 2), (2, 1), padding: "same"), [Image], 2, 0, ConvKeys, expectedOutputShape: [12, 5, 3]);
     [Fact] public void Conv2DTranspose() => LayerContract.Run(() => new Conv2DTranspose(3, 3, strides: 2, padding: "same"), [Image], 2, 0, ConvKeys);
     [Fact] public void Dense_on_rank_3() => LayerContract.Run(() => new Dense(3, activation: "gelu"), [Sequence], 2, 0, ["units", "activation", "kernel_initializer"]);
     [Fact] public void AveragePooling2D() => LayerContract.Run(() => new AveragePooling2D(3, 2, "same"), [Image], 0, 0, ["pool_size", "strides", "padding"]);
