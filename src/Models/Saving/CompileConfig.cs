@@ -131,6 +131,9 @@ internal static class CompileConfig
                 TorchRuntime.Log($"{binder.FileName}: {where} has loss_weights {w.ToJsonString()} for a single loss; a single loss is not weighted here, so they are ignored.");
         }
 
+        if (source["weighted_metrics"] is JsonNode weighted && (weighted is not JsonArray { Count: 0 }))
+            TorchRuntime.Log($"{binder.FileName}: {where} has weighted_metrics {weighted.ToJsonString()}; they are not supported here and are not restored.");
+
         // Then the objects: what cannot be made leaves the model uncompiled, with Keras's warning.
         try
         {

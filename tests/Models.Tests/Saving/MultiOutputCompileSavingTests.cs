@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Pipeline.Models.Optimizers;
@@ -216,20 +215,9 @@ public class MultiOutputCompileSavingTests
     }
 
     /// <summary>Replaces the root attribute training_config with h5py, as Python Keras 2 would have written it.</summary>
-    static void SetTrainingConfig(string h5Path, string trainingConfig)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("""
-            import h5py, json, sys
-            with h5py.File(sys.argv[1], 'r+') as f:
-                f.attrs['training_config'] = json.dumps(json.loads(sys.argv[2]))
-            """);
-        start.ArgumentList.Add(h5Path);
-        start.ArgumentList.Add(trainingConfig);
-        using var python = Process.Start(start)!;
-        var stderr = python.StandardError.ReadToEnd();
-        python.WaitForExit();
-        Assert.True(python.ExitCode == 0, $"python3 with h5py failed (is python3-h5py installed? .ci/run installs it): {stderr}");
-    }
+    static void SetTrainingConfig(string h5Path, string trainingConfig) => Python("""
+        import h5py, json, sys
+        with h5py.File(sys.argv[1], 'r+') as f:
+            f.attrs['training_config'] = json.dumps(json.loads(sys.argv[2]))
+        """, h5Path, trainingConfig);
 }
