@@ -16,7 +16,8 @@ namespace Pipeline.Models.Saving;
 /// or a dictionary of them). Keras 3 serializes the structure with <c>serialize_keras_object</c> (lists stay lists,
 /// dictionaries stay dictionaries, objects become <c>{module, class_name, config, registered_name}</c>); Keras 2 maps its
 /// serializer over the same structure. Reading accepts both, plus Keras 2's habits: metrics as metric objects whose names
-/// carry the output name (<c>"larger_accuracy"</c>), a flat metric list meaning "every output", and <c>"acc"</c>.
+/// carry the output name (<c>"larger_accuracy"</c>), a flat metric list meaning "every output" (in Keras 3 a list has
+/// one entry per output), and <c>"acc"</c>.
 /// </remarks>
 internal static class CompileConfig
 {
@@ -120,7 +121,10 @@ internal static class CompileConfig
                     $"{where}: 'loss' is a {(byName ? "dictionary" : "list")} of {Count(lossNode!)} losses, but model \"{model.Name}\" is not a functional model with named outputs.");
             lossEntries = Entries(lossNode!, outputs, "loss", where, model, binder);
             weights = Weights(source["loss_weights"], outputs, where, model, binder);
-            outputMetrics = OutputMetrics(source["metrics"], outputs, where, model, binder);
+            // Keras 3 (a compile_config, or the training_config Keras 3 writes with its compile keys) reads a metrics list as one
+            // entry per output; Keras 2 reads a flat list as metrics for every output.
+            bool keras3 = compileConfig is not null || trainingConfig!.ContainsKey("jit_compile");
+            outputMetrics = OutputMetrics(source["metrics"], outputs, keras3, where, model, binder);
         }
         else
         {
@@ -208,11 +212,19 @@ internal static class CompileConfig
         })];
     }
 
-    /// <summary>The metric names of every output: per-output lists or a dictionary, or one flat list for every output (Keras 2).</summary>
-    static string[][]? OutputMetrics(JsonNode? node, string[] outputs, string where, Model model, ConfigBinder binder)
+    /// <summary>
+    /// The metric names of every output from a dictionary by output name or a list with an entry (a metric or a list of
+    /// them) per output; in Keras 2, a list of metrics (not of lists) is for every output.
+    /// </summary>
+    static string[][]? OutputMetrics(JsonNode? node, string[] outputs, bool keras3, string where, Model model, ConfigBinder binder)
     {
         if (node is null) return null;
-        bool nested = node is JsonObject o ? !o.ContainsKey("class_name") : node is JsonArray a && a.Count > 0 && a.All(m => m is null or JsonArray);
+        bool nested = node switch
+        {
+            JsonObject o => !o.ContainsKey("class_name"),
+            JsonArray a => keras3 || a.Count > 0 && a.All(m => m is null or JsonArray),
+            _ => false,
+        };
         var entries = nested ? Entries(node, outputs, "metrics", where, model, binder) : [.. outputs.Select(_ => node)];
         return [.. entries.Select(entry =>
         {

@@ -158,6 +158,30 @@ public class MultiOutputCompileSavingTests
     }
 
     [Theory]
+    [InlineData(".keras", """[null, "accuracy"]""", new[] { "larger_accuracy" })]
+    [InlineData(".keras", """{"larger": "acc"}""", new[] { "larger_accuracy" })]
+    [InlineData(".h5", """[[], ["accuracy"]]""", new[] { "larger_accuracy" })]
+    [InlineData(".h5", """["accuracy"]""", new[] { "sum_accuracy", "larger_accuracy" })]
+    public void A_metrics_list_means_what_the_Keras_that_wrote_it_means(string extension, string metrics, string[] expected)
+    {
+        // Keras 3: a list has one entry (a metric, a list of them or null) per output. Keras 2: a list of lists is per
+        // output, a flat list is for every output.
+        using var folder = new TempFolder();
+        using var model = TwoInputTwoOutput.Build();
+        Compile(model, "list");
+        var path = folder.File("model" + extension);
+        model.Save(path);
+        var settings = SavedCompileSettings(path);
+        settings["metrics"] = JsonNode.Parse(metrics);
+        if (extension == ".h5") SetTrainingConfig(path, settings.ToJsonString());
+        else SetCompileConfig(path, settings);
+
+        using var restored = Models.LoadModel(path);
+
+        Assert.Equal(["loss", "sum_loss", "larger_loss", .. expected], restored.MetricsNames);
+    }
+
+    [Theory]
     [InlineData(".h5")]
     [InlineData(".keras")]
     public void A_loss_dictionary_naming_an_unknown_output_is_an_error_naming_the_file_and_the_output(string extension)
