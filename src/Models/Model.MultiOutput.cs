@@ -31,6 +31,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        if (DeferCompile(optimizer, metrics?.SelectMany(m => m ?? []) ?? [], () => Compile(optimizer, loss, lossWeights, metrics))) return;
         var names = OutputNames("Compile");
         CheckCount(loss.Count, names, nameof(loss));
         for (int i = 0; i < names.Length; i++)
@@ -55,6 +56,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        if (DeferCompile(optimizer, metrics?.Values.SelectMany(m => m ?? []) ?? [], () => Compile(optimizer, loss, lossWeights, metrics))) return;
         var names = OutputNames("Compile");
         CheckKeys(loss.Keys, names, nameof(loss));
         if (lossWeights is not null) CheckKeys(lossWeights.Keys, names, nameof(lossWeights));
@@ -103,6 +105,7 @@ public partial class Model
         IEnumerable<Callback>? callbacks = null, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null)
     {
         CheckBatchArguments(batchSize, epochs, verbose);
+        BuildFrom(x);
         OutputLosses(nameof(Fit));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
         var validation = validationData is { } v
@@ -300,6 +303,7 @@ public partial class Model
     public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1)
     {
         CheckBatchArguments(batchSize, 1, verbose);
+        BuildFrom(x);
         OutputLosses(nameof(Evaluate));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
         return new EvaluationResult(EvaluateOutputs(new TensorListBatches(x, y, samples, batchSize, shuffle: false), verbose, CallbackList.Create(null, this),
@@ -454,11 +458,11 @@ public partial class Model
         return [.. names.Select(_ => loss)];
     }
 
-    string[] OutputNames(string operation) => _graph is not null ? [.. _graph.Outputs.Select(o => o.Layer.Name)]
-        : throw new InvalidOperationException(
-            $"{operation}: model \"{Name}\" is not a functional model; lists and dictionaries of inputs and outputs need a model built with new Model(inputs, outputs).");
+    string[] OutputNames(string operation) => _graph is not null ? UniqueOutputNames(_graph.Outputs.Select(o => o.Layer.Name))
+        : SubclassedOutputNames ?? throw NotBuiltForOutputs(operation);
 
-    string[] InputNames(string operation) => _graph is not null ? [.. _graph.Inputs.Select(i => i.Layer.Name)] : OutputNames(operation);
+    string[] InputNames(string operation) => _graph is not null ? [.. _graph.Inputs.Select(i => i.Layer.Name)]
+        : SubclassedInputNames ?? throw NotBuiltForOutputs(operation);
 
     void CheckCount(int count, string[] outputs, string argument)
     {
@@ -490,17 +494,18 @@ public partial class Model
     long CheckInputs(IReadOnlyList<Tensor> x, string argument)
     {
         ArgumentNullException.ThrowIfNull(x, argument);
-        _ = OutputNames("Fit");   // a functional model, or a clear error
-        var graph = _graph!;
-        if (x.Count != graph.Inputs.Length)
-            throw new ArgumentException($"{argument}: model \"{Name}\" has {graph.Inputs.Length} input(s) ({Join(InputNames("Fit"))}) but received {x.Count} tensor(s).", argument);
+        BuildFrom(x);   // a subclassed model builds on its first data, as in Keras
+        var names = InputNames("Fit");
+        var shapes = InputShapes!;
+        if (x.Count != shapes.Count)
+            throw new ArgumentException($"{argument}: model \"{Name}\" has {shapes.Count} input(s) ({Join(names)}) but received {x.Count} tensor(s).", argument);
         for (int i = 0; i < x.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(x[i], argument);
             var sample = x[i].shape.Skip(1).Select(d => (int)d).ToArray();
-            if (x[i].dim() < 1 || !sample.SequenceEqual(graph.Inputs[i].Shape))
+            if (x[i].dim() < 1 || !sample.SequenceEqual(shapes[i]))
                 throw new ArgumentException(
-                    $"{argument}: input {i} (\"{graph.Inputs[i].Layer.Name}\") expects samples of shape {Layer.ShapeText([.. graph.Inputs[i].Shape])}; " +
+                    $"{argument}: input {i} (\"{names[i]}\") expects samples of shape {Layer.ShapeText(shapes[i])}; " +
                     $"received a tensor of shape ({string.Join(", ", x[i].shape)}).", argument);
         }
         long samples = x[0].shape[0];
@@ -526,7 +531,7 @@ public partial class Model
                 throw new ArgumentException(
                     $"Data cardinality is ambiguous: {xArgument} sizes: {samples}, {yArgument} sizes for output \"{names[i]}\": {(y[i].dim() == 0 ? "scalar" : y[i].shape[0])}. " +
                     "Make sure all arrays contain the same number of samples.", yArgument);
-            CheckSparseLabels(losses[i], _graph!.Outputs[i].Shape[^1], names[i], y[i], $"{yArgument} (output \"{names[i]}\")");
+            CheckSparseLabels(losses[i], OutputShapes![i] is { Length: > 0 } shape ? shape[^1] : 1, names[i], y[i], $"{yArgument} (output \"{names[i]}\")");
         }
         return samples;
     }
