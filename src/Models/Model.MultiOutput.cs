@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models;
 
-// Functional models with several inputs and outputs: Keras's compile(loss=[...] or {...}, loss_weights, metrics) and
+// Models with several inputs and outputs (functional, or subclassed with CallMany/CallNamed): Keras's compile(loss=[...] or {...}, loss_weights, metrics) and
 // fit/evaluate/predict with x and y as lists (model order) or dictionaries (input and output layer names).
 public partial class Model
 {
@@ -132,7 +132,7 @@ public partial class Model
     /// <param name="classWeight">Not supported with several outputs (as in Keras): must be null. Present so that this overload has the same parameters as the single-output one.</param>
     /// <returns>Per-epoch "loss", "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;" entries.</returns>
     /// <exception cref="ArgumentException">The element structure does not fit the model (the message names the input or output), a batch's shape or labels do not fit, the dataset is empty, or it is infinite without <paramref name="stepsPerEpoch"/>.</exception>
-    /// <exception cref="InvalidOperationException">The model was not compiled, or is not a functional model.</exception>
+    /// <exception cref="InvalidOperationException">The model was not compiled, or is a subclassed model not built yet.</exception>
     public History Fit<TInputs, TLabels>(Dataset<(TInputs, TLabels)> dataset, int epochs = 1, Dataset<(TInputs, TLabels)>? validationData = null, int verbose = 1,
         IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0,
         IReadOnlyDictionary<int, double>? classWeight = null)

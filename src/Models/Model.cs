@@ -17,7 +17,8 @@ namespace Pipeline.Models;
 /// (batch, height, width, channels), as in Keras. Three ways to make one, all trained the same way:
 /// <list type="bullet">
 /// <item>functional: <c>new Model(inputs, outputs)</c> over symbolic tensors from <see cref="Input"/>;</item>
-/// <item>subclassing: derive from <see cref="Model"/>, hold layers in fields, override <see cref="Layer.Call(Tensor, bool)"/>;</item>
+/// <item>subclassing: derive from <see cref="Model"/>, hold layers in fields, override <see cref="Layer.Call(Tensor, bool)"/>
+/// (<see cref="Layer.CallMany"/> or <see cref="CallNamed"/> for several outputs);</item>
 /// <item><see cref="Sequential"/>: a plain stack of layers.</item>
 /// </list>
 /// A model is a <see cref="Layer"/>, so models nest.
