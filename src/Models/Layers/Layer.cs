@@ -302,7 +302,7 @@ public abstract partial class Layer : Module
     // ---------------------------------------------------------------- several outputs
 
     /// <summary>
-    /// The computation for a layer or model with several outputs (Keras's <c>call</c> returning a list, e.g.
+    /// The computation for a layer or model with several outputs (Keras's <c>call</c> returning a list such as
     /// <c>return out_a, out_b</c>): override it instead of <see cref="Call(Tensor, bool)"/> to return more than one
     /// tensor. Everything that runs a layer goes through it: <see cref="ApplyMany(IReadOnlyList{Tensor}, bool)"/>,
     /// functional graphs and <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c>. The default returns the single output of
