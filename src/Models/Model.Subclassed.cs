@@ -52,6 +52,9 @@ public partial class Model
     /// <summary>The input names of a built subclassed model: "input_1", "input_2", ... (tf.keras's <c>create_pseudo_input_names</c>).</summary>
     string[]? SubclassedInputNames => InputShapes is { } shapes ? PseudoNames("input", shapes.Count) : null;
 
+    /// <summary>The output names Compile's dictionaries and the logs use, or none while a subclassed model is not built (for saving).</summary>
+    internal string[] KnownOutputNames => _graph is not null ? UniqueOutputNames(_graph.Outputs.Select(o => o.Layer.Name)) : SubclassedOutputNames ?? [];
+
     static string[] PseudoNames(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}_{i}")];
 
     /// <summary>

@@ -278,17 +278,22 @@ public class SubclassedMultiOutputTests
         using var folder = new SavingTestKit.TempFolder();
         var (x, sum, larger) = Data(32, 9);
         using var model = new SavedTwoHeads(units: 8);
-        model.Compile("adam", ["mse", "sparse_categorical_crossentropy"]);
+        model.Compile("adam", ["mse", "sparse_categorical_crossentropy"], metrics: [[], ["accuracy"]]);
         model.Fit([x], [sum, larger], batchSize: 8, epochs: 1, verbose: 0);
         var expected = model.Predict([x], verbose: 0);
+        var expectedScores = model.Evaluate([x], [sum, larger], verbose: 0);
 
         var path = folder.File("heads.keras");
         model.Save(path);
-        using var restored = Models.LoadModel(path, compile: false);
+        using var restored = Models.LoadModel(path);
         Assert.IsType<SavedTwoHeads>(restored);
         var actual = restored.Predict([x], verbose: 0);
         Assert.Equal(2, actual.Length);
         for (int i = 0; i < 2; i++) SavingTestKit.AssertBitIdentical(expected[i], actual[i]);
+        // The per-output losses and metrics come back under the outputs' names (output_1, output_2).
+        var scores = restored.Evaluate([x], [sum, larger], verbose: 0);
+        Assert.Equal(["loss", "output_1_loss", "output_2_loss", "output_2_accuracy"], scores.Keys);
+        Assert.Equal(expectedScores, scores);
     }
 }
 
