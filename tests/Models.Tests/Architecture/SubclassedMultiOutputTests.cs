@@ -145,6 +145,35 @@ public class SubclassedMultiOutputTests
     }
 
     [Fact]
+    public void A_built_subclassed_model_trains_from_a_dataset_of_labels_by_output_name_as_from_tensors()
+    {
+        using var scope = NewDisposeScope();
+        var (x, sum, larger) = Data(64, 10);
+        using var fromDataset = new NamedHeads();
+        fromDataset.Build([7]);
+        using var inMemory = new NamedHeads();
+        inMemory.Build([7]);
+        inMemory.SetWeights(fromDataset.GetWeights());
+        foreach (var model in new Model[] { fromDataset, inMemory })
+            model.Compile(new SGD(learningRate: 0.05), new Dictionary<string, Losses.Loss> { ["sum"] = "mse", ["larger"] = "sparse_categorical_crossentropy" });
+
+        var dataset = Dataset.FromTensorSlices(x).Zip(Dataset.FromTensorSlices(new Dictionary<string, Tensor> { ["sum"] = sum, ["larger"] = larger })).Batch(16);
+        var actual = fromDataset.Fit(dataset, epochs: 2, verbose: 0);
+        var expected = inMemory.Fit([x], [larger, sum], batchSize: 16, epochs: 2, shuffle: false, verbose: 0);
+        AssertSameSeries(expected, actual, [("loss", "loss"), ("larger_loss", "larger_loss"), ("sum_loss", "sum_loss")]);
+
+        var predicted = fromDataset.Predict<Tensor>(Dataset.FromTensorSlices(x).Batch(16), verbose: 0);   // one array per output
+        Assert.Equal([64, 2], predicted[0].shape);
+        Assert.Equal([64, 1], predicted[1].shape);
+
+        // A dataset cannot build a model: its names are needed before the first batch.
+        using var unbuilt = new NamedHeads();
+        unbuilt.Compile("sgd", "mse");
+        var e = Assert.Throws<InvalidOperationException>(() => unbuilt.Fit(dataset, verbose: 0));
+        Assert.Contains("has not been built yet", e.Message);
+    }
+
+    [Fact]
     public void Predict_returns_one_array_per_output_equal_to_calling_the_model()
     {
         using var scope = NewDisposeScope();
