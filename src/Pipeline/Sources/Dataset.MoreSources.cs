@@ -48,7 +48,7 @@ public static partial class Dataset
         var plan = new PlanStep("Random", StepKind.Source, StepTraits.Random);
         if (seed is { } s) plan.With("seed", s);
         if (rerandomizeEachIteration) plan.With("rerandomizeEachIteration", true);
-        var baseSeed = seed ?? DeterministicRandom.NewSeed();
+        var baseSeed = RandomSeed.GetSeed(seed);
         long epoch = -1;
         return new IteratorDataset<long>(plan, Draw, InfiniteCardinality);
 

@@ -38,7 +38,7 @@ public static partial class Dataset
             .With("targetDist", $"[{DistributionText(target)}]");
         if (initial is not null) step.With("initialDist", $"[{DistributionText(initial)}]");
         if (seed is { } s) step.With("seed", s);
-        var baseSeed = seed ?? DeterministicRandom.NewSeed();
+        var baseSeed = RandomSeed.GetSeed(seed);
         long epoch = -1;
         var fixedAcceptance = initial is null ? null : Acceptance(initial, target);
         return new IteratorTransformDataset<T, (long, T)>(dataset, step, Run, n => n == InfiniteCardinality ? n : UnknownCardinality);
