@@ -21,7 +21,7 @@ public static partial class Dataset
     /// <param name="classFunc">The class of an element, in <c>[0, targetDist.Length)</c>.</param>
     /// <param name="targetDist">The wanted probability of each class; non-negative, summing to 1.</param>
     /// <param name="initialDist">The input's probability of each class if known (same length); null to estimate it.</param>
-    /// <param name="seed">Seed of the keep-or-drop draws (each iteration draws anew from it, reproducibly); null for a random seed.</param>
+    /// <param name="seed">Seed of the keep-or-drop draws (each iteration draws anew from it, reproducibly); null follows <see cref="RandomSeed"/>.</param>
     public static Dataset<(long Class, T Element)> RejectionResample<T>(this Dataset<T> dataset, Func<T, long> classFunc, double[] targetDist,
         double[]? initialDist = null, long? seed = null)
     {
