@@ -34,7 +34,23 @@ internal sealed class ConfusionCounts
         Array.Clear(FalseNegatives);
     }
 
-    internal void Update(string metric, Tensor yTrue, Tensor yPred, Tensor? sampleWeight, int? classId)
+    /// <summary>Keras's NEG_INF: the threshold when only top_k decides, and the score given to predictions outside the top k.</summary>
+    internal const double NegativeInfinity = -1e10;
+
+    // Held: a temporary Scalar may be finalized during the native call (see Training.Scalars).
+    static readonly Scalar NegativeInfinityScalar = NegativeInfinity.ToScalar();
+
+    /// <summary>Keras's default and checks for Precision's and Recall's thresholds and top_k.</summary>
+    internal static double Threshold(double? thresholds, int? topK, string thresholdsArgument, string topKArgument)
+    {
+        if (topK is <= 0)
+            throw new ArgumentOutOfRangeException(topKArgument, topK, $"Invalid value for argument `{topKArgument}`. Expected a strictly positive value. Received {topKArgument}={topK}.");
+        if (thresholds is double t && !(t >= 0 && t <= 1))
+            throw new ArgumentOutOfRangeException(thresholdsArgument, t, $"Threshold values must be in [0, 1]. Received: {thresholdsArgument}={t}.");
+        return thresholds ?? (topK is null ? 0.5 : NegativeInfinity);
+    }
+
+    internal void Update(string metric, Tensor yTrue, Tensor yPred, Tensor? sampleWeight, int? classId, int? topK = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -49,6 +65,15 @@ internal sealed class ConfusionCounts
             w = sampleWeight.to(p.device).to_type(ScalarType.Float64);
             (_, w) = Losses.Loss.SameRank(p, w);
             w = w.expand_as(p);
+        }
+        if (topK is int k)
+        {
+            // Keras's _filter_top_k: outside each sample's k highest, the prediction becomes NEG_INF (never positive).
+            if (k > p.shape[^1])
+                throw new ArgumentException($"{metric}: topK={k} is larger than the last axis of y_pred.shape=({string.Join(", ", yPred.shape)}).");
+            var top = p.topk(k, dim: -1).indexes;
+            var keep = zeros_like(p, ScalarType.Bool).scatter_(-1, top, ones_like(top, ScalarType.Bool));
+            p = p.to_type(ScalarType.Float64).masked_fill(keep.logical_not(), NegativeInfinityScalar);
         }
         if (classId is int c)
         {

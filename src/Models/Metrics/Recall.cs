@@ -2,26 +2,34 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models.Metrics;
 
-/// <summary>Keras's <c>Recall</c>: true positives / (true positives + false negatives), predictions thresholded at <see cref="Thresholds"/>.</summary>
+/// <summary>Keras's <c>Recall</c>: true positives / (true positives + false negatives), predictions thresholded at <see cref="Thresholds"/>,
+/// optionally among each sample's <see cref="TopK"/> highest only.</summary>
 public sealed class Recall : Metric
 {
     readonly ConfusionCounts _counts;
 
     /// <summary>Creates the metric.</summary>
-    /// <param name="thresholds">A prediction above it counts as positive (Keras's default 0.5).</param>
+    /// <param name="thresholds">A prediction above it counts as positive; null for Keras's default: 0.5, or with
+    /// <paramref name="topK"/> every top-k prediction.</param>
+    /// <param name="topK">Only the k highest predictions of each sample (over the last axis) can count as positive
+    /// (Keras's <c>top_k</c>); null for all.</param>
     /// <param name="classId">Only this class column counts (multi-class outputs); all elements when null.</param>
     /// <param name="name">Name in logs.</param>
-    public Recall(double thresholds = 0.5, int? classId = null, string? name = "recall") : base(name)
+    public Recall(double? thresholds = null, int? topK = null, int? classId = null, string? name = "recall") : base(name)
     {
-        if (!(thresholds >= 0 && thresholds <= 1))
-            throw new ArgumentOutOfRangeException(nameof(thresholds), thresholds, "Threshold values must be in [0, 1].");
-        Thresholds = thresholds;
-        ClassId = classId;
-        _counts = new ConfusionCounts([thresholds]);
+        Thresholds = ConfusionCounts.Threshold(thresholds, topK, nameof(thresholds), nameof(topK));
+        (InitThresholds, TopK, ClassId) = (thresholds, topK, classId);
+        _counts = new ConfusionCounts([Thresholds]);
     }
 
-    /// <summary>A prediction above it counts as positive.</summary>
+    /// <summary>A prediction above it counts as positive (Keras's -1e10 when only <see cref="TopK"/> decides).</summary>
     public double Thresholds { get; }
+
+    /// <summary>The thresholds as given (null for the default), as the config keeps them.</summary>
+    double? InitThresholds { get; }
+
+    /// <summary>How many of each sample's highest predictions can count as positive, or null for all.</summary>
+    public int? TopK { get; }
 
     /// <summary>The class column scored, or null for all elements.</summary>
     public int? ClassId { get; }
@@ -31,7 +39,7 @@ public sealed class Recall : Metric
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
-        _counts.Update(Name, yTrue, yPred, sampleWeight, ClassId);
+        _counts.Update(Name, yTrue, yPred, sampleWeight, ClassId, TopK);
     }
 
     /// <inheritdoc />
@@ -42,7 +50,7 @@ public sealed class Recall : Metric
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, object?> GetConfig() =>
-        new Dictionary<string, object?>(base.GetConfig()) { ["thresholds"] = Thresholds, ["class_id"] = ClassId };
+        new Dictionary<string, object?>(base.GetConfig()) { ["thresholds"] = InitThresholds, ["top_k"] = TopK, ["class_id"] = ClassId };
 
-    private protected override Metric WithName(string name) => new Recall(Thresholds, ClassId, name);
+    private protected override Metric WithName(string name) => new Recall(InitThresholds, TopK, ClassId, name);
 }
