@@ -16,6 +16,7 @@ public partial class Model
     Loss[]? _outputLosses;
     double[]? _lossWeights;
     string[][]? _outputMetricNames;
+    bool _outputLossesByName;   // compiled with dictionaries: saved back as dictionaries, as Keras does
 
     /// <summary>
     /// Configures training of a model with several outputs: one loss per output, in <see cref="Outputs"/> order (Keras's
@@ -66,6 +67,7 @@ public partial class Model
         CompileOutputs(optimizer, losses,
             lossWeights is null ? null : [.. names.Select(n => lossWeights.TryGetValue(n, out var w) ? w : 1.0)],
             metrics is null ? null : [.. names.Select(n => metrics.TryGetValue(n, out var m) && m is not null ? m : [])]);
+        _outputLossesByName = true;
     }
 
     void CompileOutputs(Optimizer optimizer, Loss[] losses, double[]? weights, string[][]? metrics)
@@ -82,7 +84,7 @@ public partial class Model
     }
 
     /// <summary>Clears the several-outputs configuration (the single-loss Compile calls it).</summary>
-    void ForgetOutputLosses() => (_outputLosses, _lossWeights, _outputMetricNames) = (null, null, null);
+    void ForgetOutputLosses() => (_outputLosses, _lossWeights, _outputMetricNames, _outputLossesByName) = (null, null, null, false);
 
     /// <summary>
     /// Trains a model with several inputs and/or outputs on in-memory tensors (Keras's <c>fit(x=[a, b], y=[c, d])</c>).

@@ -32,7 +32,7 @@ internal static class KerasFiles
     public static void SaveKeras(Model model, string path)
     {
         var config = ModelConfig.Serialize(model);
-        if (model.CompileConfigJson() is { } compile) config["compile_config"] = compile;
+        if (CompileConfig.Keras3(model.CompiledSettings()) is { } compile) config["compile_config"] = compile;
         var metadata = new JsonObject
         {
             ["keras_version"] = KerasFormat.KerasVersion,
@@ -80,18 +80,7 @@ internal static class KerasFiles
         writer.Attribute("", "keras_version", KerasFormat.KerasVersion);
         writer.Attribute("", "backend", KerasFormat.Backend);
         writer.Attribute("", "model_config", JsonConfig.Write(ModelConfig.Serialize(model)));
-        if (model.CompileConfigJson() is { } compile)
-        {
-            var training = new JsonObject
-            {
-                ["loss"] = compile["loss"]!.DeepClone(),
-                ["metrics"] = compile["metrics"]!.DeepClone(),
-                ["weighted_metrics"] = null,
-                ["loss_weights"] = null,
-                ["optimizer_config"] = compile["optimizer"]!.DeepClone(),
-            };
-            writer.Attribute("", "training_config", JsonConfig.Write(training));
-        }
+        if (CompileConfig.Keras2(model.CompiledSettings()) is { } training) writer.Attribute("", "training_config", JsonConfig.Write(training));
         FilePublisher.Write(path, writer.WriteTo);
     }
 
@@ -186,7 +175,7 @@ internal static class KerasFiles
                 var model = BuildForLoading(config, binder);
                 try
                 {
-                    if (compile) ModelConfig.Compile(model, config["compile_config"] as JsonObject, null, binder);
+                    if (compile) CompileConfig.Apply(model, config["compile_config"] as JsonObject, null, binder);
                     if (archive.Weights is null) throw new KerasFileException(path, $"the archive has no {KerasFormat.WeightsFileName}.");
                     var entries = KerasWeightsFile.Read(archive.Weights);
                     try
@@ -215,7 +204,7 @@ internal static class KerasFiles
                 try
                 {
                     if (compile && reader.StringAttribute(reader.Root, "training_config", "/") is { } training)
-                        ModelConfig.Compile(model, null, JsonConfig.Parse(training, path, "training_config"), binder);
+                        CompileConfig.Apply(model, null, JsonConfig.Parse(training, path, "training_config"), binder);
                     var weightNames = LoadLegacy(model, reader, "model_weights", path, byName: false, skipMismatch: false);
                     if (compile) LoadLegacyOptimizer(model, reader, weightNames);
                     return model;

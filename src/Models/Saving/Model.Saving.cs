@@ -79,6 +79,12 @@ public partial class Model
         [.. _optimizer!.KerasOrderedSlots([.. weights.Select(v => (TorchSharp.torch.Tensor)v.Storage)])
             .Zip(_optimizer.KerasOrderedSlotNames(weights.Length), (x, name) => new OptimizerSlot(weights[x.Variable], name, x.Slot))];
 
-    /// <summary>The compile configuration as Keras 3 writes it, or null when not compiled.</summary>
-    internal JsonObject? CompileConfigJson() => ModelConfig.CompileConfig(_optimizer, _loss, _metricNames);
+    /// <summary>What the model was compiled with (one loss, or one per output), or null when not compiled.</summary>
+    internal CompiledSettings? CompiledSettings() =>
+        _optimizer is null ? null
+        : _outputLosses is not null
+            ? new(_optimizer, _outputLosses, _lossWeights, _outputMetricNames ?? [.. _outputLosses.Select(_ => Array.Empty<string>())],
+                OutputNames(nameof(Save)), _outputLossesByName)
+        : _loss is not null ? new(_optimizer, [_loss], null, [_metricNames], null, ByName: false)
+        : null;
 }

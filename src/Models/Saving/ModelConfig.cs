@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
 using Pipeline.Models.Layers;
-using Pipeline.Models.Losses;
-using Pipeline.Models.Optimizers;
-using Pipeline.Runtime;
 
 namespace Pipeline.Models.Saving;
 
@@ -10,7 +7,7 @@ namespace Pipeline.Models.Saving;
 /// Keras 3's config.json for models and layers (<c>serialize_keras_object</c> / <c>deserialize_keras_object</c>):
 /// Sequential as its list of layers, functional models with their graph (Keras 3's <c>__keras_tensor__</c> inbound
 /// nodes; Keras 2's <c>[name, node, tensor, kwargs]</c> lists are read too), subclassed models by their registered class
-/// and config plus <c>build_config</c>, and the <c>compile_config</c> (Keras 2's <c>training_config</c> when reading).
+/// and config plus <c>build_config</c>. The <c>compile_config</c> is <see cref="CompileConfig"/>'s.
 /// </summary>
 internal static class ModelConfig
 {
@@ -120,24 +117,8 @@ internal static class ModelConfig
         return tensors.Count == 1 ? One(tensors[0]) : new JsonArray([.. tensors.Select(t => (JsonNode)One(t))]);
     }
 
-    /// <summary>Keras 3's compile_config, or null for an uncompiled model.</summary>
-    public static JsonObject? CompileConfig(Optimizer? optimizer, Loss? loss, IReadOnlyList<string> metrics)
-    {
-        if (optimizer is null || loss is null) return null;
-        return new JsonObject
-        {
-            ["optimizer"] = SerializeObject("keras.optimizers", optimizer),
-            ["loss"] = SerializeObject("keras.losses", loss),
-            ["loss_weights"] = null,
-            ["metrics"] = new JsonArray([.. metrics.Select(m => (JsonNode)JsonValue.Create(m))]),
-            ["weighted_metrics"] = null,
-            ["run_eagerly"] = false,
-            ["steps_per_execution"] = 1,
-            ["jit_compile"] = false,
-        };
-    }
-
-    static JsonObject SerializeObject(string module, object value)
+    /// <summary>A Keras object (optimizer, loss) as Keras 3's <c>serialize_keras_object</c> writes it.</summary>
+    internal static JsonObject SerializeObject(string module, object value)
     {
         var type = value.GetType();
         bool library = type.Assembly == typeof(ModelConfig).Assembly;
@@ -330,66 +311,5 @@ internal static class ModelConfig
             tensors.Add(layer.InboundNodes[h[1]!.GetValue<int>()].Outputs[h[2]!.GetValue<int>()]);
         }
         return tensors;
-    }
-
-    /// <summary>
-    /// Compiles <paramref name="model"/> from Keras 3's compile_config or Keras 2's training_config. What cannot be
-    /// understood (an unknown optimizer or loss) leaves the model uncompiled with a line on the runtime log, as Keras warns.
-    /// </summary>
-    public static void Compile(Model model, JsonObject? compileConfig, JsonObject? trainingConfig, ConfigBinder binder)
-    {
-        var source = compileConfig ?? trainingConfig;
-        if (source is null) return;
-        try
-        {
-            var optimizerNode = compileConfig is not null ? compileConfig["optimizer"] : trainingConfig!["optimizer_config"];
-            Optimizer optimizer = optimizerNode switch
-            {
-                JsonValue v => Optimizer.Get(v.GetValue<string>()),
-                JsonObject o => (Optimizer)binder.Deserialize(LegacyOptimizer(o), typeof(Optimizer), "compile config optimizer"),
-                _ => throw new KerasFileException(binder.FileName, "the compile config has no optimizer."),
-            };
-            Loss loss = source["loss"] switch
-            {
-                JsonValue v => Loss.Get(v.GetValue<string>()),
-                JsonObject o => (Loss)binder.Deserialize(o, typeof(Loss), "compile config loss"),
-                _ => throw new KerasFileException(binder.FileName, "the compile config has no single loss."),
-            };
-            var metrics = new List<string>();
-            CollectMetricNames(source["metrics"], metrics);
-            model.Compile(optimizer, loss, [.. metrics.Distinct()]);
-        }
-        catch (Exception e) when (e is KerasFileException or ArgumentException)
-        {
-            TorchRuntime.Log($"{binder.FileName}: the saved training configuration could not be used ({e.Message}); the model was not compiled. Compile it yourself.");
-        }
-    }
-
-    // Keras 2 optimizer configs say "lr" (before 2.3) and name the class "Custom>Adam" (2.14).
-    static JsonObject LegacyOptimizer(JsonObject serialized)
-    {
-        if (serialized["config"] is JsonObject c && c["lr"] is JsonNode lr && c["learning_rate"] is null)
-        {
-            var copy = (JsonObject)serialized.DeepClone();
-            ((JsonObject)copy["config"]!)["learning_rate"] = lr.DeepClone();
-            return copy;
-        }
-        return serialized;
-    }
-
-    static void CollectMetricNames(JsonNode? node, List<string> names)
-    {
-        switch (node)
-        {
-            case JsonValue v when v.TryGetValue<string>(out var s):
-                names.Add(s == "acc" ? "accuracy" : s);
-                break;
-            case JsonArray a:
-                foreach (var item in a) CollectMetricNames(item, names);
-                break;
-            case JsonObject o when JsonConfig.String(o["config"], "name") is string n:
-                names.Add(n == "acc" ? "accuracy" : n);
-                break;
-        }
     }
 }

@@ -33,7 +33,7 @@ public class LayerOracleTests
         var inputs = c.GetProperty("inputs").EnumerateArray().Select(e => OracleJson.ToTensor(e)).ToArray();
         if (layer is Embedding) inputs[0] = inputs[0].to_type(ScalarType.Int64);
         bool training = config.TryGetProperty("training", out var t) && t.GetBoolean();
-        layer.Apply(inputs.Length == 1 ? inputs[0] : (Tensor)layer.Apply(inputs), training: false);   // builds
+        _ = inputs.Length == 1 ? layer.Apply(inputs[0], training: false) : layer.Apply(inputs, training: false);   // builds
         var weights = c.GetProperty("weights").EnumerateArray().Select(e => OracleJson.ToTensor(e)).ToArray();
         Assert.Equal(weights.Length, layer.Weights.Count);
         for (int i = 0; i < weights.Length; i++) layer.Weights[i].Assign(weights[i]);
@@ -48,7 +48,9 @@ public class LayerOracleTests
         }
         else output = inputs.Length == 1 ? layer.Apply(inputs[0], training) : layer.Apply(inputs, training);
         OracleJson.AssertClose(OracleJson.ToTensor(c.GetProperty("expected")), output, description, rtol: 1e-4, atol: 1e-4);
-        Assert.Equal(layer.ComputeOutputShape([.. inputs[0].shape.Skip(1).Select(d => (int)d)]), output.shape.Skip(1).Select(d => (int)d).ToArray());
+        var sampleShapes = inputs.Select(t => t.shape.Skip(1).Select(d => (int)d).ToArray()).ToArray();
+        var expectedShape = layer is MultiHeadAttention || inputs.Length == 1 ? layer.ComputeOutputShape(sampleShapes[0]) : layer.ComputeOutputShape(sampleShapes);
+        Assert.Equal(expectedShape, output.shape.Skip(1).Select(d => (int)d).ToArray());
 
         if (c.TryGetProperty("moving_after", out var moving))
         {
@@ -62,6 +64,8 @@ public class LayerOracleTests
     {
         int I(string key, int fallback) => c.TryGetProperty(key, out var v) ? v.GetInt32() : fallback;
         string S(string key, string fallback) => c.TryGetProperty(key, out var v) ? v.GetString()! : fallback;
+        double D(string key, double fallback) => c.TryGetProperty(key, out var v) ? v.GetDouble() : fallback;
+        int[] Ints(string key) => [.. c.GetProperty(key).EnumerateArray().Select(e => e.GetInt32())];
         ((int, int), (int, int)) Pairs(string key)
         {
             var p = c.GetProperty(key);
@@ -86,6 +90,21 @@ public class LayerOracleTests
             "Embedding" => new Embedding(I("inputDim", 1), I("outputDim", 1)),
             "MultiHeadAttention" => new MultiHeadAttention(I("numHeads", 1), I("keyDim", 1),
                 attentionAxes: c.TryGetProperty("attentionAxes", out var axes) ? [.. axes.EnumerateArray().Select(e => e.GetInt32())] : null),
+            "MaxPooling2D" => new MaxPooling2D(I("poolSize", 2), c.TryGetProperty("strides", out var ms) ? ms.GetInt32() : null, S("padding", "valid")),
+            "Subtract" => new Subtract(),
+            "Multiply" => new Multiply(),
+            "Average" => new Average(),
+            "Maximum" => new Maximum(),
+            "Concatenate" => new Concatenate(I("axis", -1)),
+            "Permute" => new Permute(Ints("dims")),
+            "RepeatVector" => new RepeatVector(I("n", 1)),
+            "Softmax" => new Softmax(I("axis", -1)),
+            "ReLU" => new ReLU(c.TryGetProperty("maxValue", out var mv) ? mv.GetDouble() : null, D("negativeSlope", 0), D("threshold", 0)),
+            "LeakyReLU" => c.TryGetProperty("negativeSlope", out var ns) ? new LeakyReLU(ns.GetDouble()) : new LeakyReLU(),
+            "GlobalAveragePooling1D" => new GlobalAveragePooling1D(),
+            "GlobalMaxPooling1D" => new GlobalMaxPooling1D(),
+            "Flatten" => new Flatten(),
+            "Reshape" => new Reshape(Ints("targetShape")),
             _ => throw new ArgumentException(name),
         };
     }

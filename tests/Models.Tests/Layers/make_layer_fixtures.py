@@ -184,6 +184,39 @@ sc = softmax_last(np.einsum("bxyhk,buwhk->bhxyuw", qp / math.sqrt(K), kp), 2)
 o = np.einsum("bxyhk,hkd->bxyd", np.einsum("bhxyuw,buwhk->bxyhk", sc, vp), Wo) + bo
 add("MultiHeadAttention", dict(numHeads=H, keyDim=K, attentionAxes=[1, 2]), [q2, v2], weights, o, scores=sc.tolist())
 
+# Weightless layers, drawn after every case above so their inputs do not change. MaxPooling2D "same" pads with -inf as
+# TensorFlow does (a padded cell never wins); the merges take two (or three) inputs; Flatten keeps channels-last order.
+xm = rng.normal(size=(2, 5, 5, 3))
+t, bo = same_pad(5, 3, 2)
+add("MaxPooling2D", dict(poolSize=3, strides=2, padding="same"), [xm], [],
+    F.max_pool2d(F.pad(T(xm).permute(0, 3, 1, 2), (t, bo, t, bo), value=-math.inf), 3, 2).permute(0, 2, 3, 1).numpy())
+add("MaxPooling2D", dict(poolSize=2, padding="valid"), [xm], [], F.max_pool2d(T(xm).permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1).numpy())
+a3, b3, c3 = rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 4, 3))
+add("Subtract", {}, [a3, b3], [], a3 - b3)
+add("Multiply", {}, [a3, b3, c3], [], a3 * b3 * c3)
+add("Average", {}, [a3, b3, c3], [], (a3 + b3 + c3) / 3)
+add("Maximum", {}, [a3, b3, c3], [], np.maximum(np.maximum(a3, b3), c3))
+c5, c2 = rng.normal(size=(2, 4, 5)), rng.normal(size=(2, 2, 3))
+add("Concatenate", {}, [a3, c5], [], np.concatenate([a3, c5], -1))
+add("Concatenate", dict(axis=1), [a3, c2], [], np.concatenate([a3, c2], 1))
+add("Permute", dict(dims=[2, 1]), [a3], [], a3.transpose(0, 2, 1))
+add("Permute", dict(dims=[3, 1, 2]), [xm], [], xm.transpose(0, 3, 1, 2))
+v2d = rng.normal(size=(2, 5))
+add("RepeatVector", dict(n=3), [v2d], [], np.repeat(v2d[:, None, :], 3, axis=1))
+def softmax(z, axis):
+    e = np.exp(z - z.max(axis, keepdims=True)); return e / e.sum(axis, keepdims=True)
+add("Softmax", {}, [a3], [], softmax(a3, -1))
+add("Softmax", dict(axis=1), [a3], [], softmax(a3, 1))
+r = rng.normal(size=(2, 4, 3)) * 2
+add("ReLU", {}, [r], [], np.maximum(r, 0))
+# Keras's ReLU: max_value above the cap, x between threshold and cap, negative_slope * (x - threshold) below.
+add("ReLU", dict(maxValue=1.5, negativeSlope=0.1, threshold=0.5), [r], [], np.where(r >= 1.5, 1.5, np.where(r >= 0.5, r, 0.1 * (r - 0.5))))
+add("LeakyReLU", {}, [r], [], np.where(r >= 0, r, 0.3 * r))
+add("LeakyReLU", dict(negativeSlope=0.05), [r], [], np.where(r >= 0, r, 0.05 * r))
+add("GlobalAveragePooling1D", {}, [a3], [], a3.mean(axis=1))
+add("GlobalMaxPooling1D", {}, [a3], [], a3.max(axis=1))
+add("Flatten", {}, [xm], [], xm.reshape(2, -1))
+add("Reshape", dict(targetShape=[3, -1]), [a3], [], a3.reshape(2, 3, -1))
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers.json"), "w") as f:
     json.dump({"cases": cases}, f, separators=(",", ":"))
 print(len(cases), "cases")

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NumSharp;
 using Pipeline.Models.Layers;
 using Pipeline.Models.Saving;
@@ -47,6 +48,22 @@ internal static class SavingTestKit
         var model = new SmallSubclassedCnn(units: 3);
         model.Build([8, 8, 1]);
         return model;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with Debian's python3 (h5py: edits a file as Python Keras would have written it);
+    /// the script gets <paramref name="arguments"/> as <c>sys.argv[1:]</c>.
+    /// </summary>
+    internal static void Python(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var python = Process.Start(start)!;
+        var stderr = python.StandardError.ReadToEnd();
+        python.WaitForExit();
+        Assert.True(python.ExitCode == 0, $"python3 with h5py failed (is python3-h5py installed? .ci/run installs it): {stderr}");
     }
 
     /// <summary>True when every element of the two arrays has the same bits.</summary>
