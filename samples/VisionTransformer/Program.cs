@@ -13,7 +13,17 @@ using Pipeline.Models.Optimizers;
 using Pipeline.Models.Saving;
 using static TorchSharp.torch;
 
-var options = FiveWaysOptions.Parse(args);
+FiveWaysOptions options;
+try
+{
+    options = FiveWaysOptions.Parse(args, takesWay: false);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"VisionTransformer: {e.Message}");
+    Console.Error.WriteLine(FiveWaysOptions.Usage("VisionTransformer", takesWay: false));
+    return 2;
+}
 manual_seed(42);
 Pipeline.Models.Utils.SetRandomSeed(42);
 var clock = Stopwatch.StartNew();

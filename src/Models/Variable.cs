@@ -99,6 +99,15 @@ public sealed class Variable : IDisposable
         }
     }
 
+    /// <summary>
+    /// The storage when it holds Keras's layout contiguously on the CPU in <paramref name="dtype"/>, so a load can read
+    /// a file's bytes straight into it; null otherwise (a permuted layout, another device or dtype).
+    /// </summary>
+    internal Tensor? TryGetDirectStorage(ScalarType dtype) =>
+        !_disposed && _toKeras is null && _storage.device_type == DeviceType.CPU && _storage.dtype == dtype && _storage.is_contiguous()
+            ? _storage
+            : null;
+
     /// <summary>Turns a gradient in storage layout into Keras's layout (a view).</summary>
     internal Tensor ToKerasLayout(Tensor storageLayout) => _toKeras is null ? storageLayout : storageLayout.permute(_toKeras);
 

@@ -7,8 +7,9 @@ namespace Pipeline.Models.Layers;
 
 /// <summary>
 /// Densely connected layer on the last axis of inputs of any rank (Keras's <c>layers.Dense</c>): glorot-uniform
-/// kernel, zero bias. The kernel is stored (units, in) for libtorch's linear; Keras's (in, units) is what
-/// <see cref="Kernel"/> and <see cref="Layer.GetWeights"/> show.
+/// kernel, zero bias. The kernel is stored in Keras's own (in, units) layout, so saving, loading and
+/// <see cref="Layer.GetWeights"/> copy it as it is; libtorch's linear gets its transposed view, which is the same
+/// matrix product (addmm with a transposed operand) at the same speed (bench/DenseBench.cs, docs/benchmarks.md).
 /// </summary>
 public sealed class Dense : Layer
 {
@@ -71,8 +72,7 @@ public sealed class Dense : Layer
         ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Length == 0) throw Incompatible("min_ndim=2", inputShape);
         long inputs = inputShape[^1];
-        // torch's linear wants (out, in): the transpose of Keras's kernel.
-        _kernel = AddWeight("kernel", [Units, inputs], toKeras: [1, 0], strides: null, KernelInitializer, trainable: true, KernelRegularizer);
+        _kernel = AddWeight("kernel", [inputs, Units], toKeras: null, strides: null, KernelInitializer, trainable: true, KernelRegularizer);
         _bias = UseBias ? AddWeight("bias", [Units], toKeras: null, strides: null, BiasInitializer, trainable: true, BiasRegularizer) : null;
     }
 
@@ -89,8 +89,13 @@ public sealed class Dense : Layer
     }
 
     /// <inheritdoc />
-    public override Tensor Call(Tensor inputs, bool training = false) =>
-        Activations.Apply(_activation, nn.functional.linear(inputs, _kernel!.Storage, _bias?.Storage), ownsInput: true);
+    public override Tensor Call(Tensor inputs, bool training = false)
+    {
+        // linear wants (units, in): the kernel's transposed view (no copy; libtorch multiplies by its transpose again,
+        // i.e. by the (in, units) storage itself, and autograd's gradient lands in that storage's layout).
+        using var weight = _kernel!.Storage.t();
+        return Activations.Apply(_activation, nn.functional.linear(inputs, weight, _bias?.Storage), ownsInput: true);
+    }
 
     /// <inheritdoc />
     public override Dictionary<string, object?> GetConfig()

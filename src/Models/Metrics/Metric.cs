@@ -21,6 +21,11 @@ public abstract class Metric
         ["precision"] = () => new Precision(),
         ["recall"] = () => new Recall(),
         ["auc"] = () => new AUC(),
+        ["mean_squared_error"] = () => new MeanSquaredError(),
+        ["mse"] = () => new MeanSquaredError(),
+        ["mean_absolute_error"] = () => new MeanAbsoluteError(),
+        ["mae"] = () => new MeanAbsoluteError(),
+        ["root_mean_squared_error"] = () => new RootMeanSquaredError(),
         ["mean"] = () => new Mean(),
         ["sum"] = () => new Sum(),
     };

@@ -1,4 +1,5 @@
 using PureHDF;
+using PureHDF.Selections;
 using PureHDF.VOL.Native;
 using static TorchSharp.torch;
 
@@ -108,51 +109,100 @@ internal sealed class H5Reader : IDisposable
 
     /// <summary>
     /// Reads the dataset at <paramref name="path"/> into a new CPU tensor of its shape: float32, float64, int64, int32
-    /// and uint8 keep their type; anything else is refused with the dataset's name.
+    /// and uint8 keep their type; anything else is refused with the dataset's name. The tensor belongs to the caller.
     /// </summary>
     public Tensor ReadTensor(string path) => Guard(path, () =>
     {
         if (!_file.LinkExists(path) || _file.Get(path) is not IH5Dataset dataset)
             throw new KerasFileException(FileName, $"the file has no dataset '{path}'.");
-        return ReadTensor(dataset, path);
+        using var stored = Stored(dataset, path);
+        return ReadTensor((NativeDataset)dataset, path, stored.Shape, stored.Dtype);
     });
 
     /// <summary>
-    /// Reads <paramref name="dataset"/> (see <see cref="ReadTensor(string)"/>) straight into the tensor's native buffer:
-    /// no managed array in between. The tensor belongs to the caller.
+    /// The dataset at <paramref name="path"/> with its shape and dtype checked (see <see cref="ReadTensor(string)"/>)
+    /// and its bytes not yet read.
     /// </summary>
-    public Tensor ReadTensor(IH5Dataset dataset, string path) => Guard(path, () =>
+    public StoredTensor Stored(string path) => Guard(path, () =>
+        _file.LinkExists(path) && _file.Get(path) is IH5Dataset dataset
+            ? Stored(dataset, path)
+            : throw new KerasFileException(FileName, $"the file has no dataset '{path}'."));
+
+    /// <summary><paramref name="dataset"/> with its shape and dtype checked, its bytes not yet read.</summary>
+    public StoredTensor Stored(IH5Dataset dataset, string path) => Guard(path, () =>
     {
         var dims = dataset.Space.Type == H5DataspaceType.Scalar ? [] : dataset.Space.Dimensions;
         long[] shape = System.Array.ConvertAll(dims, d => checked((long)d));
         var type = dataset.Type;
         var native = dataset as NativeDataset
             ?? throw new KerasFileException(FileName, $"dataset '{path}' is not stored in the HDF5 file itself.");
-        return (type.Class, type.Size) switch
+        var dtype = (type.Class, type.Size) switch
         {
-            (H5DataTypeClass.FloatingPoint, 4) => ReadInto<float>(native, shape, ScalarType.Float32),
-            (H5DataTypeClass.FloatingPoint, 8) => ReadInto<double>(native, shape, ScalarType.Float64),
-            (H5DataTypeClass.FixedPoint, 8) when type.FixedPoint.IsSigned => ReadInto<long>(native, shape, ScalarType.Int64),
-            (H5DataTypeClass.FixedPoint, 4) when type.FixedPoint.IsSigned => ReadInto<int>(native, shape, ScalarType.Int32),
-            (H5DataTypeClass.FixedPoint, 1) when !type.FixedPoint.IsSigned => ReadInto<byte>(native, shape, ScalarType.Byte),
+            (H5DataTypeClass.FloatingPoint, 4) => ScalarType.Float32,
+            (H5DataTypeClass.FloatingPoint, 8) => ScalarType.Float64,
+            (H5DataTypeClass.FixedPoint, 8) when type.FixedPoint.IsSigned => ScalarType.Int64,
+            (H5DataTypeClass.FixedPoint, 4) when type.FixedPoint.IsSigned => ScalarType.Int32,
+            (H5DataTypeClass.FixedPoint, 1) when !type.FixedPoint.IsSigned => ScalarType.Byte,
             _ => throw new KerasFileException(FileName,
                 $"dataset '{path}' has HDF5 type {type.Class} of {type.Size} bytes; Keras weights are float32, float64, int64, int32 or uint8."),
         };
+        return new StoredTensor(this, native, path, shape, dtype);
     });
 
-    static Tensor ReadInto<T>(NativeDataset dataset, long[] shape, ScalarType dtype) where T : unmanaged
+    /// <summary>Reads <paramref name="dataset"/> straight into a new tensor's native buffer (no managed array in between); the caller owns it.</summary>
+    internal Tensor ReadTensor(NativeDataset dataset, string path, long[] shape, ScalarType dtype) => Guard(path, () =>
     {
         // Owned by the caller, whatever dispose scope is open.
         var tensor = empty(shape, dtype).DetachFromDisposeScope();
         try
         {
-            if (tensor.numel() > 0) dataset.Read(TensorMemory<T>.SpanOf(tensor));
+            ReadBytes(dataset, tensor);
             return tensor;
         }
         catch
         {
             tensor.Dispose();
             throw;
+        }
+    });
+
+    /// <summary>Reads <paramref name="dataset"/> into <paramref name="destination"/> (contiguous, on the CPU, of the dataset's shape and dtype).</summary>
+    internal void ReadInto(NativeDataset dataset, string path, Tensor destination) => Guard(path, () =>
+    {
+        ReadBytes(dataset, destination);
+        return true;
+    });
+
+    /// <summary>Reads the last element of <paramref name="dataset"/> (contiguous) and drops it: fails when the file ends before the dataset does.</summary>
+    internal void CheckLastElement(NativeDataset dataset, string path, long[] shape, ScalarType dtype) => Guard(path, () =>
+    {
+        if (shape.Aggregate(1L, (a, d) => a * d) == 0) return true;
+        var starts = System.Array.ConvertAll(shape, d => (ulong)(d - 1));
+        var ones = System.Array.ConvertAll(shape, _ => 1UL);
+        Selection? last = shape.Length == 0 ? null : new HyperslabSelection(shape.Length, starts, ones);
+        using var element = empty([1], dtype);
+        switch (dtype)
+        {
+            case ScalarType.Float32: dataset.Read(TensorMemory<float>.SpanOf(element), last, memoryDims: [1]); break;
+            case ScalarType.Float64: dataset.Read(TensorMemory<double>.SpanOf(element), last, memoryDims: [1]); break;
+            case ScalarType.Int64: dataset.Read(TensorMemory<long>.SpanOf(element), last, memoryDims: [1]); break;
+            case ScalarType.Int32: dataset.Read(TensorMemory<int>.SpanOf(element), last, memoryDims: [1]); break;
+            default: dataset.Read(TensorMemory<byte>.SpanOf(element), last, memoryDims: [1]); break;
+        }
+        return true;
+    });
+
+    static void ReadBytes(NativeDataset dataset, Tensor destination)
+    {
+        if (destination.numel() == 0) return;
+        switch (destination.dtype)
+        {
+            case ScalarType.Float32: dataset.Read(TensorMemory<float>.SpanOf(destination)); break;
+            case ScalarType.Float64: dataset.Read(TensorMemory<double>.SpanOf(destination)); break;
+            case ScalarType.Int64: dataset.Read(TensorMemory<long>.SpanOf(destination)); break;
+            case ScalarType.Int32: dataset.Read(TensorMemory<int>.SpanOf(destination)); break;
+            case ScalarType.Byte: dataset.Read(TensorMemory<byte>.SpanOf(destination)); break;
+            default: throw new InvalidOperationException($"No HDF5 read into a {destination.dtype} tensor.");
         }
     }
 

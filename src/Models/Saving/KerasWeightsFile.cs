@@ -1,5 +1,4 @@
 using PureHDF;
-using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
@@ -18,7 +17,7 @@ internal static class KerasWeightsFile
     public static bool IsKeras3Layout(H5Reader reader) =>
         !reader.HasAttribute(reader.Root, "layer_names", "/") && !reader.HasGroup("model_weights");
 
-    /// <summary>Every vars group of the file, keyed by inner path ("" for the root's own vars).</summary>
+    /// <summary>Every vars group of the file, keyed by inner path ("" for the root's own vars); the values' bytes are read when loaded.</summary>
     public static Dictionary<string, WeightsEntry> Read(H5Reader reader)
     {
         var entries = new Dictionary<string, WeightsEntry>(StringComparer.Ordinal);
@@ -47,7 +46,7 @@ internal static class KerasWeightsFile
 
     static WeightsEntry ReadVars(H5Reader reader, IH5Group vars, string varsPath, string path)
     {
-        var datasets = new SortedDictionary<int, Tensor>();
+        var datasets = new SortedDictionary<int, StoredTensor>();
         try
         {
             return FillVars(reader, vars, varsPath, path, datasets);
@@ -59,14 +58,14 @@ internal static class KerasWeightsFile
         }
     }
 
-    static WeightsEntry FillVars(H5Reader reader, IH5Group vars, string varsPath, string path, SortedDictionary<int, Tensor> datasets)
+    static WeightsEntry FillVars(H5Reader reader, IH5Group vars, string varsPath, string path, SortedDictionary<int, StoredTensor> datasets)
     {
         foreach (var child in reader.Children(vars, varsPath))
         {
             if (child is not IH5Dataset dataset) continue;
             if (!int.TryParse(child.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
                 throw new KerasFileException(reader.FileName, $"dataset '{varsPath}/{child.Name}' is not named by an index as Keras names variables (0, 1, ...).");
-            datasets[index] = reader.ReadTensor(dataset, $"{varsPath}/{child.Name}");
+            datasets[index] = reader.Stored(dataset, $"{varsPath}/{child.Name}");
         }
         int expected = 0;
         foreach (var index in datasets.Keys)

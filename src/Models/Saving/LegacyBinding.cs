@@ -54,11 +54,14 @@ internal static class LegacyBinding
             throw new KerasFileException(fileName,
                 $"{problems.Count} layer(s) do not fit; the model is unchanged. {string.Join(" ", problems.Take(5))}" + (problems.Count > 5 ? $" ... and {problems.Count - 5} more." : ""));
         foreach (var p in problems) TorchRuntime.Log($"Skipping weights of {fileName}: {p}");
+        // Every value is proven readable before the first weight changes (then read straight into the weights).
+        foreach (var (_, layer) in plan)
+            foreach (var v in layer.Values) v.CheckComplete();
         var names = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
         foreach (var (targets, layer) in plan)
             for (int i = 0; i < targets.Count; i++)
             {
-                targets[i].Assign(layer.Values[i]);
+                layer.Values[i].LoadInto(targets[i]);
                 names[targets[i]] = layer.WeightNames[i];
             }
         return names;
@@ -75,7 +78,7 @@ internal static class LegacyBinding
         }
         for (int i = 0; i < targets.Count; i++)
         {
-            long[] actual = saved.Values[i].shape;
+            long[] actual = saved.Values[i].Shape;
             if (!actual.SequenceEqual(targets[i].Shape))
             {
                 problems.Add($"{what} weight \"{targets[i].Name}\" (file: \"{saved.WeightNames[i]}\") expects shape {Variable.ShapeText(targets[i].Shape)}, the file has {Variable.ShapeText(actual)}.");

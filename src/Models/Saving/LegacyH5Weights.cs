@@ -9,8 +9,8 @@ namespace Pipeline.Models.Saving;
 /// </summary>
 internal static class LegacyH5Weights
 {
-    /// <summary>One layer's saved weights, in the file's order.</summary>
-    internal sealed record Layer(string Name, IReadOnlyList<string> WeightNames, IReadOnlyList<Tensor> Values) : IDisposable
+    /// <summary>One layer's saved weights, in the file's order (their bytes read when loaded).</summary>
+    internal sealed record Layer(string Name, IReadOnlyList<string> WeightNames, IReadOnlyList<StoredTensor> Values) : IDisposable
     {
         public void Dispose()
         {
@@ -34,10 +34,10 @@ internal static class LegacyH5Weights
             var layerPath = Join(groupPath, layerName);
             var layerGroup = reader.Group(layerPath);
             var weightNames = reader.StringsAttribute(layerGroup, "weight_names", layerPath);
-            var values = new List<Tensor>();
+            var values = new List<StoredTensor>();
             try
             {
-                foreach (var w in weightNames) values.Add(reader.ReadTensor(Join(layerPath, w)));
+                foreach (var w in weightNames) values.Add(reader.Stored(Join(layerPath, w)));
             }
             catch
             {

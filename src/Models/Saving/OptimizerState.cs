@@ -49,7 +49,7 @@ internal static class OptimizerState
     public static Action? Plan(Model model, WeightsEntry entry, string fileName, Func<IReadOnlyList<OptimizerSlot>> slots)
     {
         if (model.Optimizer is not { } optimizer || entry.Values.Count < 1) return null;
-        long iterations = (long)ScalarValue(entry.Values[0]);
+        long iterations = (long)ScalarValue(entry.Values[0].Value);
         int first = optimizer.Schedule is null ? 2 : 1;
         if (entry.Values.Count <= first) return () => optimizer.RestoreIterations(iterations);
         var state = slots();
@@ -63,7 +63,7 @@ internal static class OptimizerState
         for (int i = 0; i < state.Count; i++)
         {
             var expected = state[i].Variable.Shape;
-            long[] actual = entry.Values[first + i].shape;
+            long[] actual = entry.Values[first + i].Shape;
             if (!expected.SequenceEqual(actual))
                 throw new KerasFileException(fileName,
                     $"optimizer variable {first + i} ('optimizer/vars/{first + i}', state of weight \"{state[i].Variable.Path}\") expects shape {Variable.ShapeText(expected)}, the file has {Variable.ShapeText(actual)}; the model is unchanged.");
@@ -75,10 +75,10 @@ internal static class OptimizerState
             for (int i = 0; i < state.Count; i++)
             {
                 var (variable, _, slot) = state[i];
-                slot.copy_(variable.ToStorageLayout(entry.Values[first + i]));
+                slot.copy_(variable.ToStorageLayout(entry.Values[first + i].Value));
             }
             if (scalars > 0)
-                optimizer.RestoreScalarState([.. entry.Values.Skip(first + state.Count).Select(ScalarValue)]);
+                optimizer.RestoreScalarState([.. entry.Values.Skip(first + state.Count).Select(v => ScalarValue(v.Value))]);
             optimizer.RestoreIterations(iterations);
         };
     }

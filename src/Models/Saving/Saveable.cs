@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Pipeline.Models.Saving;
 
 /// <summary>
@@ -12,7 +10,7 @@ namespace Pipeline.Models.Saving;
 /// <param name="WeightNames">Its variables' names, e.g. "kernel", "bias".</param>
 /// <param name="Shapes">Its variables' shapes in Keras's layout.</param>
 /// <param name="Read">Queues the current values (Keras's layout) on the given host copies, in order.</param>
-/// <param name="Write">Sets the values (already checked against <paramref name="Shapes"/>).</param>
+/// <param name="Write">Sets the values (already checked against <paramref name="Shapes"/> and for completeness).</param>
 internal sealed record Saveable(
     string Path,
     string Name,
@@ -20,4 +18,4 @@ internal sealed record Saveable(
     IReadOnlyList<string> WeightNames,
     IReadOnlyList<long[]> Shapes,
     Func<HostCopies, IReadOnlyList<HostValue>> Read,
-    Action<IReadOnlyList<Tensor>> Write);
+    Action<IReadOnlyList<StoredTensor>> Write);

@@ -83,7 +83,7 @@ internal static class WeightsBinding
         copies => [.. variables.Select(v => copies.Add(v.Shape, v.Dtype, () => ToHost(() => v.Value)))],
         values =>
         {
-            for (int i = 0; i < variables.Count; i++) variables[i].Assign(values[i]);
+            for (int i = 0; i < variables.Count; i++) values[i].LoadInto(variables[i]);
         });
 
     /// <summary>
@@ -120,31 +120,38 @@ internal static class WeightsBinding
     /// <summary>
     /// Loads <paramref name="entries"/> into <paramref name="model"/>. Every count and shape is checked first; with
     /// <paramref name="skipMismatch"/> objects that do not fit are left as they are (and reported on the runtime log),
-    /// otherwise the first problems are thrown together and nothing is changed.
+    /// otherwise the first problems are thrown together and nothing is changed. Then every value to load is checked to
+    /// be wholly in the file, and only then are the weights written, each read straight into its storage where the
+    /// layouts agree (<see cref="StoredTensor.LoadInto"/>).
     /// </summary>
     public static void Load(Model model, IReadOnlyDictionary<string, WeightsEntry> entries, string fileName, bool skipMismatch, bool includeOptimizer)
     {
         var saveables = Collect(model, includeOptimizer: false);
-        var plan = new List<(Saveable Target, IReadOnlyList<Tensor> Values)>();
+        var plan = new List<(Saveable Target, IReadOnlyList<StoredTensor> Values)>();
         var problems = new List<string>();
         foreach (var s in saveables)
         {
             var problem = Check(s, entries, plan);
             if (problem is not null) problems.Add(problem);
         }
-        var loadOptimizer = includeOptimizer && entries.TryGetValue("optimizer", out var optimizerEntry)
-            ? OptimizerState.Plan(model, optimizerEntry, fileName, model.OptimizerSlotsForTraining)
-            : null;
+        var optimizerEntry = includeOptimizer ? entries.GetValueOrDefault("optimizer") : null;
+        var loadOptimizer = optimizerEntry is null ? null : OptimizerState.Plan(model, optimizerEntry, fileName, model.OptimizerSlotsForTraining);
         if (problems.Count > 0 && !skipMismatch)
             throw new KerasFileException(fileName,
                 $"{problems.Count} object(s) could not be loaded; the model is unchanged. {string.Join(" ", problems.Take(5))}" +
                 (problems.Count > 5 ? $" ... and {problems.Count - 5} more." : ""));
         foreach (var p in problems) TorchRuntime.Log($"Skipping weights of {fileName}: {p}");
+        // Every value is proven readable before the first weight changes, so the values can then be read straight
+        // into the weights (no tensor in between) and a bad file still leaves the model as it was.
+        foreach (var (_, values) in plan)
+            foreach (var v in values) v.CheckComplete();
+        if (loadOptimizer is not null)
+            foreach (var v in optimizerEntry!.Values) v.CheckComplete();
         foreach (var (target, values) in plan) target.Write(values);
         loadOptimizer?.Invoke();
     }
 
-    static string? Check(Saveable s, IReadOnlyDictionary<string, WeightsEntry> entries, List<(Saveable, IReadOnlyList<Tensor>)> plan)
+    static string? Check(Saveable s, IReadOnlyDictionary<string, WeightsEntry> entries, List<(Saveable, IReadOnlyList<StoredTensor>)> plan)
     {
         if (!entries.TryGetValue(s.Path, out var entry))
             return s.Shapes.Count == 0 ? null
@@ -153,7 +160,7 @@ internal static class WeightsBinding
             return $"{s.Description} expects {s.Shapes.Count} weight(s) ({string.Join(", ", s.WeightNames)}); '{Vars(s.Path)}' holds {entry.Values.Count}.";
         for (int i = 0; i < s.Shapes.Count; i++)
         {
-            long[] actual = entry.Values[i].shape;
+            long[] actual = entry.Values[i].Shape;
             if (!actual.SequenceEqual(s.Shapes[i]))
                 return $"{s.Description} weight \"{s.WeightNames[i]}\" ('{Vars(s.Path)}/{i}') expects shape {Variable.ShapeText(s.Shapes[i])}, the file has {Variable.ShapeText(actual)}.";
         }

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Pipeline.Models.Saving;
 
 /// <summary>
@@ -8,10 +6,10 @@ namespace Pipeline.Models.Saving;
 /// </summary>
 /// <param name="Path">The inner path, e.g. "layers/dense", "layers/multi_head_attention/query_dense", "optimizer"; "" for the model.</param>
 /// <param name="Name">The object's name (Keras 3.x writes it as the <c>name</c> attribute of the vars group), or null.</param>
-/// <param name="Values">The variables, in the object's own order, in Keras's layout as contiguous CPU tensors; owned by the entry.</param>
-internal sealed record WeightsEntry(string Path, string? Name, IReadOnlyList<Tensor> Values) : IDisposable
+/// <param name="Values">The variables, in the object's own order and Keras's layout, their bytes read when loaded; owned by the entry.</param>
+internal sealed record WeightsEntry(string Path, string? Name, IReadOnlyList<StoredTensor> Values) : IDisposable
 {
-    /// <summary>Frees the tensors (native memory) now.</summary>
+    /// <summary>Frees the tensors read (native memory) now.</summary>
     public void Dispose()
     {
         foreach (var v in Values) v.Dispose();

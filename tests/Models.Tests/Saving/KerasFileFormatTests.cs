@@ -20,12 +20,12 @@ public class KerasFileFormatTests
         Assert.Equal(["dense_1", "dropout_1", "dense_2", "dropout_2", "dense_3"], layers.Select(l => l.Name));
         Assert.Empty(layers[1].Values);
         Assert.Equal(["dense_1/kernel:0", "dense_1/bias:0"], layers[0].WeightNames);
-        Assert.Equal([784L, 512], layers[0].Values[0].shape);
-        Assert.Equal([10L], layers[4].Values[1].shape);
+        Assert.Equal([784L, 512], layers[0].Values[0].Shape);
+        Assert.Equal([10L], layers[4].Values[1].Shape);
         // Sums from the fixture's PROVENANCE.
-        Assert.Equal(-646.0367, Sum(layers[0].Values[0]), 2);
-        Assert.Equal(619.1634, Sum(layers[2].Values[0]), 2);
-        Assert.Equal(-0.020165, Sum(layers[4].Values[1]), 4);
+        Assert.Equal(-646.0367, Sum(layers[0].Values[0].Value), 2);
+        Assert.Equal(619.1634, Sum(layers[2].Values[0].Value), 2);
+        Assert.Equal(-0.020165, Sum(layers[4].Values[1].Value), 4);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class KerasFileFormatTests
         Assert.Equal(["gamma:0", "beta:0", "moving_mean:0", "moving_variance:0"],
             layers.Single(l => l.Name == "batch_normalization").WeightNames.Select(n => n.Split('/')[^1]));
         // 47,707 parameters in all (PROVENANCE).
-        Assert.Equal(47_707, layers.Sum(l => l.Values.Sum(v => v.numel())));
+        Assert.Equal(47_707, layers.Sum(l => l.Values.Sum(v => v.Shape.Aggregate(1L, (a, d) => a * d))));
     }
 
     [Fact]
@@ -52,11 +52,11 @@ public class KerasFileFormatTests
         var layers = LegacyH5Weights.Read(reader, "");
         Assert.Equal(88, layers.Count);
         Assert.Equal(137, layers.Sum(l => l.Values.Count));
-        Assert.All(layers.SelectMany(l => l.Values), v => Assert.Equal(ScalarType.Float32, v.dtype));
+        Assert.All(layers.SelectMany(l => l.Values), v => Assert.Equal(ScalarType.Float32, v.Dtype));
         var preds = layers.Single(l => l.Name == "conv_preds");
-        Assert.Equal([1L, 1, 256, 2], preds.Values[0].shape);
-        Assert.Equal(-3.846807, Sum(preds.Values[0]), 4);
-        Assert.Equal(219_058, layers.Sum(l => l.Values.Sum(v => v.numel())));
+        Assert.Equal([1L, 1, 256, 2], preds.Values[0].Shape);
+        Assert.Equal(-3.846807, Sum(preds.Values[0].Value), 4);
+        Assert.Equal(219_058, layers.Sum(l => l.Values.Sum(v => v.Shape.Aggregate(1L, (a, d) => a * d))));
     }
 
     [Fact]
@@ -70,13 +70,13 @@ public class KerasFileFormatTests
         Assert.Equal("dropout_1", entries["layers/dropout"].Name);
         Assert.Equal("dropout_2", entries["layers/dropout_1"].Name);
         Assert.Empty(entries["layers/dropout"].Values);
-        Assert.Equal([1L, 2, 64], entries["layers/multi_head_attention/query_dense"].Values[0].shape);
-        Assert.Equal([2L, 64, 1], entries["layers/multi_head_attention/output_dense"].Values[0].shape);
-        Assert.Equal([1L, 16], entries["layers/dense"].Values[0].shape);
+        Assert.Equal([1L, 2, 64], entries["layers/multi_head_attention/query_dense"].Values[0].Shape);
+        Assert.Equal([2L, 64, 1], entries["layers/multi_head_attention/output_dense"].Values[0].Shape);
+        Assert.Equal([1L, 16], entries["layers/dense"].Values[0].Shape);
         var optimizer = entries["optimizer"];
         Assert.Equal(42, optimizer.Values.Count);
-        Assert.Equal(ScalarType.Int64, optimizer.Values[0].dtype);
-        Assert.Empty(optimizer.Values[0].shape);
+        Assert.Equal(ScalarType.Int64, optimizer.Values[0].Dtype);
+        Assert.Empty(optimizer.Values[0].Shape);
         Assert.Equal("functional", entries[""].Name);
     }
 
@@ -102,10 +102,10 @@ public class KerasFileFormatTests
             using var reader = H5Reader.Open(path);
             var entries = KerasWeightsFile.Read(reader);
             Assert.Equal(["", "layers/dense", "layers/dropout", "optimizer"], entries.Keys.Order());
-            Assert.Equal(kernel.data<float>().ToArray(), entries["layers/dense"].Values[0].data<float>().ToArray());
-            Assert.Equal([2L, 3], entries["layers/dense"].Values[0].shape);
-            Assert.Equal(7L, entries["optimizer"].Values[0].item<long>());
-            Assert.Equal(ScalarType.Int64, entries["optimizer"].Values[0].dtype);
+            Assert.Equal(kernel.data<float>().ToArray(), entries["layers/dense"].Values[0].Value.data<float>().ToArray());
+            Assert.Equal([2L, 3], entries["layers/dense"].Values[0].Shape);
+            Assert.Equal(7L, entries["optimizer"].Values[0].Value.item<long>());
+            Assert.Equal(ScalarType.Int64, entries["optimizer"].Values[0].Dtype);
             Assert.Equal("dropout", entries["layers/dropout"].Name);
         }
         finally
@@ -132,7 +132,7 @@ public class KerasFileFormatTests
             using var reader = H5Reader.Open(path);
             var layers = LegacyH5Weights.Read(reader, "");
             Assert.Equal(["dense_1", "dropout_1"], layers.Select(l => l.Name));
-            Assert.Equal([4L, 2], layers[0].Values[0].shape);
+            Assert.Equal([4L, 2], layers[0].Values[0].Shape);
             Assert.Empty(layers[1].WeightNames);
         }
         finally
