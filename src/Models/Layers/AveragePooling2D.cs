@@ -26,12 +26,10 @@ public sealed class AveragePooling2D : Layer
     public AveragePooling2D((int Height, int Width) poolSize, (int Vertical, int Horizontal)? strides = null, string padding = "valid", string? name = null)
         : base(name)
     {
-        ConvGeometry.RequirePositive(poolSize.Height, nameof(poolSize), nameof(AveragePooling2D));
-        ConvGeometry.RequirePositive(poolSize.Width, nameof(poolSize), nameof(AveragePooling2D));
+        ConvGeometry.RequirePositive(poolSize, nameof(poolSize), nameof(AveragePooling2D));
         PoolSize = poolSize;
         Strides = strides ?? (poolSize.Height, poolSize.Width);
-        ConvGeometry.RequirePositive(Strides.Vertical, nameof(strides), nameof(AveragePooling2D));
-        ConvGeometry.RequirePositive(Strides.Horizontal, nameof(strides), nameof(AveragePooling2D));
+        ConvGeometry.RequirePositive(Strides, nameof(strides), nameof(AveragePooling2D));
         _padding = ConvGeometry.ResolvePadding(padding, nameof(AveragePooling2D));
     }
 

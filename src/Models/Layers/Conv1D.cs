@@ -37,7 +37,8 @@ public sealed class Conv1D : Layer
         ConvGeometry.RequirePositive(dilationRate, nameof(dilationRate), nameof(Conv1D));
         ConvGeometry.RequirePositive(groups, nameof(groups), nameof(Conv1D));
         if (filters % groups != 0)
-            throw new ArgumentException($"The number of filters must be evenly divisible by the number of groups. Received: groups={groups}, filters={filters}.", nameof(groups));
+            throw new ArgumentException($"Conv1D: the number of filters must be evenly divisible by the number of groups. Received: groups={groups}, filters={filters}.", nameof(groups));
+        ConvGeometry.RequireStridesOrDilation(strides, dilationRate, nameof(Conv1D));
         var p = (padding ?? "").Trim().ToLowerInvariant();
         Padding = p is "valid" or "same" or "causal" ? p : throw new ArgumentException($"Invalid padding '{padding}' for layer Conv1D: expected \"valid\", \"same\" or \"causal\".", nameof(padding));
         (Filters, KernelSize, Strides, DilationRate, Groups, UseBias) = (filters, kernelSize, strides, dilationRate, groups, useBias);

@@ -58,21 +58,17 @@ public sealed class Conv2D : Layer
         : base(name)
     {
         var d = dilationRate ?? (1, 1);
-        ConvGeometry.RequirePositive(d.Vertical, nameof(dilationRate), nameof(Conv2D));
-        ConvGeometry.RequirePositive(d.Horizontal, nameof(dilationRate), nameof(Conv2D));
-        ConvGeometry.RequirePositive(groups, nameof(groups), nameof(Conv2D));
-        if (filters % groups != 0)
-            throw new ArgumentException($"The number of filters must be evenly divisible by the number of groups. Received: groups={groups}, filters={filters}.", nameof(groups));
-        if ((d.Vertical > 1 || d.Horizontal > 1) && ((strides ?? (1, 1)) != (1, 1)))
-            throw new ArgumentException("Conv2D: dilationRate > 1 and strides > 1 cannot be combined (as in TensorFlow).", nameof(dilationRate));
-        DilationRate = d;
-        Groups = groups;
         var s = strides ?? (1, 1);
         ConvGeometry.RequirePositive(filters, nameof(filters), nameof(Conv2D));
-        ConvGeometry.RequirePositive(kernelSize.Height, nameof(kernelSize), nameof(Conv2D));
-        ConvGeometry.RequirePositive(kernelSize.Width, nameof(kernelSize), nameof(Conv2D));
-        ConvGeometry.RequirePositive(s.Vertical, nameof(strides), nameof(Conv2D));
-        ConvGeometry.RequirePositive(s.Horizontal, nameof(strides), nameof(Conv2D));
+        ConvGeometry.RequirePositive(kernelSize, nameof(kernelSize), nameof(Conv2D));
+        ConvGeometry.RequirePositive(s, nameof(strides), nameof(Conv2D));
+        ConvGeometry.RequirePositive(d, nameof(dilationRate), nameof(Conv2D));
+        ConvGeometry.RequirePositive(groups, nameof(groups), nameof(Conv2D));
+        if (filters % groups != 0)
+            throw new ArgumentException($"Conv2D: the number of filters must be evenly divisible by the number of groups. Received: groups={groups}, filters={filters}.", nameof(groups));
+        ConvGeometry.RequireStridesOrDilation(s, d, nameof(Conv2D));
+        DilationRate = d;
+        Groups = groups;
         Filters = filters;
         KernelSize = kernelSize;
         Strides = s;

@@ -38,6 +38,38 @@ internal static class ConvGeometry
 
     internal static void RequirePositive(int value, string argument, string layerType)
     {
-        if (value <= 0) throw new ArgumentOutOfRangeException(argument, value, $"{layerType}: {argument} must be positive.");
+        if (value <= 0)
+            throw new ArgumentOutOfRangeException(argument, value,
+                $"{layerType}: invalid value for argument `{argument}`. Expected a strictly positive value. Received {argument}={value}.");
+    }
+
+    /// <summary>Keras's check of a (height, width) argument such as kernelSize or strides: both sizes positive.</summary>
+    internal static void RequirePositive((int, int) value, string argument, string layerType)
+    {
+        var bad = new[] { value.Item1, value.Item2 }.Where(v => v <= 0).Distinct().ToArray();
+        if (bad.Length > 0)
+            throw new ArgumentOutOfRangeException(argument, value,
+                $"{layerType}: the `{argument}` argument must be a tuple of 2 positive integers. Received {argument}={value}, " +
+                $"including values {{{string.Join(", ", bad)}}} that do not satisfy `value > 0`.");
+    }
+
+    /// <summary>
+    /// Keras's rule for Conv1D, Conv2D and Conv2DTranspose (inherited from TensorFlow's kernels): a stride above 1 and a
+    /// dilation above 1 cannot be combined.
+    /// </summary>
+    internal static void RequireStridesOrDilation((int, int) strides, (int, int) dilationRate, string layerType) =>
+        RequireStridesOrDilation(Math.Max(strides.Item1, strides.Item2), strides.ToString(),
+            Math.Max(dilationRate.Item1, dilationRate.Item2), dilationRate.ToString(), layerType);
+
+    /// <summary>The one-dimensional form of the check above (Conv1D).</summary>
+    internal static void RequireStridesOrDilation(int strides, int dilationRate, string layerType) =>
+        RequireStridesOrDilation(strides, $"{strides}", dilationRate, $"{dilationRate}", layerType);
+
+    static void RequireStridesOrDilation(int maxStride, string strides, int maxDilation, string dilationRate, string layerType)
+    {
+        if (maxStride > 1 && maxDilation > 1)
+            throw new ArgumentException(
+                $"{layerType}: `strides > 1` not supported in conjunction with `dilationRate > 1`. Received: strides={strides} and dilationRate={dilationRate}.",
+                nameof(dilationRate));
     }
 }

@@ -51,10 +51,8 @@ public sealed class DepthwiseConv2D : Layer
         Regularizer? depthwiseRegularizer = null, Regularizer? biasRegularizer = null, string? name = null) : base(name)
     {
         var s = strides ?? (1, 1);
-        ConvGeometry.RequirePositive(kernelSize.Height, nameof(kernelSize), nameof(DepthwiseConv2D));
-        ConvGeometry.RequirePositive(kernelSize.Width, nameof(kernelSize), nameof(DepthwiseConv2D));
-        ConvGeometry.RequirePositive(s.Vertical, nameof(strides), nameof(DepthwiseConv2D));
-        ConvGeometry.RequirePositive(s.Horizontal, nameof(strides), nameof(DepthwiseConv2D));
+        ConvGeometry.RequirePositive(kernelSize, nameof(kernelSize), nameof(DepthwiseConv2D));
+        ConvGeometry.RequirePositive(s, nameof(strides), nameof(DepthwiseConv2D));
         ConvGeometry.RequirePositive(depthMultiplier, nameof(depthMultiplier), nameof(DepthwiseConv2D));
         ConvGeometry.RequirePositive(dilationRate, nameof(dilationRate), nameof(DepthwiseConv2D));
         (KernelSize, Strides, DepthMultiplier, DilationRate, UseBias) = (kernelSize, s, depthMultiplier, dilationRate, useBias);

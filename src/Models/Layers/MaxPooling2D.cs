@@ -23,12 +23,10 @@ public sealed class MaxPooling2D : Layer
     public MaxPooling2D((int Height, int Width) poolSize, (int Vertical, int Horizontal)? strides = null, string padding = "valid", string? name = null)
         : base(name)
     {
-        ConvGeometry.RequirePositive(poolSize.Height, nameof(poolSize), nameof(MaxPooling2D));
-        ConvGeometry.RequirePositive(poolSize.Width, nameof(poolSize), nameof(MaxPooling2D));
+        ConvGeometry.RequirePositive(poolSize, nameof(poolSize), nameof(MaxPooling2D));
         PoolSize = poolSize;
         Strides = strides ?? poolSize;
-        ConvGeometry.RequirePositive(Strides.Vertical, nameof(strides), nameof(MaxPooling2D));
-        ConvGeometry.RequirePositive(Strides.Horizontal, nameof(strides), nameof(MaxPooling2D));
+        ConvGeometry.RequirePositive(Strides, nameof(strides), nameof(MaxPooling2D));
         _padding = ConvGeometry.ResolvePadding(padding, nameof(MaxPooling2D));
     }
 

@@ -20,8 +20,7 @@ public sealed class UpSampling2D : Layer
     /// <param name="name">Optional layer name.</param>
     public UpSampling2D((int Rows, int Columns) size, string interpolation = "nearest", string? name = null) : base(name)
     {
-        ConvGeometry.RequirePositive(size.Rows, nameof(size), nameof(UpSampling2D));
-        ConvGeometry.RequirePositive(size.Columns, nameof(size), nameof(UpSampling2D));
+        ConvGeometry.RequirePositive(size, nameof(size), nameof(UpSampling2D));
         ArgumentNullException.ThrowIfNull(interpolation);
         Interpolation = interpolation.ToLowerInvariant() is "nearest" or "bilinear" ? interpolation.ToLowerInvariant()
             : throw new ArgumentException($"UpSampling2D: interpolation must be \"nearest\" or \"bilinear\"; received \"{interpolation}\".", nameof(interpolation));

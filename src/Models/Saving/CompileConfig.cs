@@ -63,7 +63,10 @@ internal static class CompileConfig
     static JsonNode? MetricsNode(CompiledSettings s)
     {
         static JsonArray Names(string[] names) => new([.. names.Select(n => (JsonNode)JsonValue.Create(n))]);
-        if (s.OutputNames is null) return Names(s.Metrics[0]);
+        // One loss for several outputs: Keras 3 reads a metrics list as one entry per output, so the metrics go to each.
+        if (s.OutputNames is null)
+            return s.OutputCount > 1 && s.Metrics[0].Length > 0 ? new JsonArray([.. Enumerable.Range(0, s.OutputCount).Select(_ => (JsonNode)Names(s.Metrics[0]))])
+                : Names(s.Metrics[0]);
         if (s.Metrics.All(m => m.Length == 0)) return null;   // Keras: metrics=None
         if (!s.ByName) return new JsonArray([.. s.Metrics.Select(m => (JsonNode)Names(m))]);
         // A dictionary lists the outputs that have metrics, as a user writes it.
@@ -102,7 +105,7 @@ internal static class CompileConfig
         // The structure first.
         var lossNode = source["loss"];
         bool perOutput = IsStructure(lossNode);
-        bool byName = lossNode is JsonObject;
+        bool byName = perOutput && lossNode is JsonObject;
         if (perOutput && outputs.Length <= 1 && Count(lossNode!) == 1)
         {
             // One output: a one-entry list or dictionary is its loss (a dictionary must still name it).
@@ -114,16 +117,22 @@ internal static class CompileConfig
         double[]? weights = null;
         string[][]? outputMetrics = null;
         string[] metrics = [];
-        if (perOutput)
+        // Keras 3 reads a metrics list as one entry per output (Keras 2 a list of lists); with several outputs and one loss the
+        // metrics may differ per output.
+        bool keras3 = compileConfig is not null || trainingConfig!.ContainsKey("jit_compile");
+        if (!perOutput && outputs.Length > 1 && IsPerOutputMetrics(source["metrics"], keras3, outputs.Length))
+        {
+            outputMetrics = OutputMetrics(source["metrics"], outputs, keras3, where, model, binder);
+            if (outputMetrics!.All(m => m.SequenceEqual(outputMetrics![0]))) (metrics, outputMetrics) = (outputMetrics![0], null);
+            else (lossEntries, byName) = ([.. outputs.Select(_ => lossNode)], source["metrics"] is JsonObject);   // the one loss for each output, each its metrics
+        }
+        else if (perOutput)
         {
             if (outputs.Length == 0)
                 throw new KerasFileException(binder.FileName,
                     $"{where}: 'loss' is a {(byName ? "dictionary" : "list")} of {Count(lossNode!)} losses, but model \"{model.Name}\" is not a functional model with named outputs.");
             lossEntries = Entries(lossNode!, outputs, "loss", where, model, binder);
             weights = Weights(source["loss_weights"], outputs, where, model, binder);
-            // Keras 3 (a compile_config, or the training_config Keras 3 writes with its compile keys) reads a metrics list as one
-            // entry per output; Keras 2 reads a flat list as metrics for every output.
-            bool keras3 = compileConfig is not null || trainingConfig!.ContainsKey("jit_compile");
             outputMetrics = OutputMetrics(source["metrics"], outputs, keras3, where, model, binder);
         }
         else
@@ -219,12 +228,7 @@ internal static class CompileConfig
     static string[][]? OutputMetrics(JsonNode? node, string[] outputs, bool keras3, string where, Model model, ConfigBinder binder)
     {
         if (node is null) return null;
-        bool nested = node switch
-        {
-            JsonObject o => !o.ContainsKey("class_name"),
-            JsonArray a => keras3 || a.Count > 0 && a.All(m => m is null or JsonArray),
-            _ => false,
-        };
+        bool nested = IsPerOutputMetrics(node, keras3, outputs.Length);
         var entries = nested ? Entries(node, outputs, "metrics", where, model, binder) : [.. outputs.Select(_ => node)];
         return [.. entries.Select(entry =>
         {
@@ -233,6 +237,14 @@ internal static class CompileConfig
             return names.Select(n => WithoutOutputPrefix(n, outputs)).Distinct().ToArray();
         })];
     }
+
+    /// <summary>Whether a metrics entry has one entry per output: a dictionary of them, a list in Keras 3, a list of lists in Keras 2.</summary>
+    static bool IsPerOutputMetrics(JsonNode? node, bool keras3, int outputs) => node switch
+    {
+        JsonObject o => !o.ContainsKey("class_name"),
+        JsonArray a => keras3 ? a.Count == outputs || a.All(m => m is null or JsonArray) : a.Count > 0 && a.All(m => m is null or JsonArray),
+        _ => false,
+    };
 
     // Keras 2 renames the metrics of a model with several outputs "<output>_<metric>" and saves them so.
     static string WithoutOutputPrefix(string name, string[] outputs)

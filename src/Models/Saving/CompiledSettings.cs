@@ -13,5 +13,6 @@ namespace Pipeline.Models.Saving;
 /// <param name="Metrics">The metric names: one list with one loss, else one list per output.</param>
 /// <param name="OutputNames">The output layers' names when compiled per output, else null.</param>
 /// <param name="ByName">Compiled per output with dictionaries keyed by output name (Keras writes them back as dictionaries).</param>
+/// <param name="OutputCount">The model's number of outputs (1 for a model that is not functional).</param>
 internal sealed record CompiledSettings(
-    Optimizer Optimizer, Loss[] Losses, double[]? LossWeights, string[][] Metrics, string[]? OutputNames, bool ByName);
+    Optimizer Optimizer, Loss[] Losses, double[]? LossWeights, string[][] Metrics, string[]? OutputNames, bool ByName, int OutputCount);

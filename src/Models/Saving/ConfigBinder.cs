@@ -28,7 +28,7 @@ internal sealed class ConfigBinder(string fileName, IReadOnlyDictionary<string, 
         var className = JsonConfig.String(serialized, "class_name")
             ?? throw new KerasFileException(FileName, $"{where}: a serialized object has no class_name.");
         var registered = JsonConfig.String(serialized, "registered_name");
-        var type = SerializationRegistry.Resolve(className, registered, CustomObjects)
+        var type = SerializationRegistry.Resolve(className, registered, CustomObjects, expected)
             ?? throw new KerasFileException(FileName,
                 $"{where}: unknown class '{registered ?? className}'. Register it with [KerasSerializable] or pass it in customObjects (e.g. customObjects: new() {{ [\"{registered ?? className}\"] = typeof(MyClass) }}).");
         if (!expected.IsAssignableFrom(type))

@@ -84,7 +84,7 @@ public partial class Model
         _optimizer is null ? null
         : _outputLosses is not null
             ? new(_optimizer, _outputLosses, _lossWeights, _outputMetricNames ?? [.. _outputLosses.Select(_ => Array.Empty<string>())],
-                OutputNames(nameof(Save)), _outputLossesByName)
-        : _loss is not null ? new(_optimizer, [_loss], null, [_metricNames], null, ByName: false)
+                OutputNames(nameof(Save)), _outputLossesByName, _outputLosses.Length)
+        : _loss is not null ? new(_optimizer, [_loss], null, [_metricNames], null, ByName: false, Math.Max(Outputs.Count, 1))
         : null;
 }

@@ -11,7 +11,8 @@ namespace Pipeline.Models.Saving;
 /// </summary>
 internal static partial class SerializationRegistry
 {
-    static readonly Lazy<Dictionary<string, Type>> BuiltIns = new(ScanBuiltIns);
+    // By class name; a name can be both a loss and a metric (MeanSquaredError), so each name keeps all its classes.
+    static readonly Lazy<Dictionary<string, Type[]>> BuiltIns = new(ScanBuiltIns);
     static readonly ConcurrentDictionary<Assembly, IReadOnlyList<(string Name, Type Type)>> Registered = new();
 
     // Keras names that differ from our class names.
@@ -20,14 +21,11 @@ internal static partial class SerializationRegistry
         ["InputLayer"] = "Input",
     };
 
-    static Dictionary<string, Type> ScanBuiltIns()
-    {
-        var map = new Dictionary<string, Type>(StringComparer.Ordinal);
-        foreach (var type in typeof(SerializationRegistry).Assembly.GetExportedTypes())
-            if (type.IsClass && !type.IsAbstract && type.Namespace?.StartsWith("Pipeline.Models", StringComparison.Ordinal) == true)
-                map.TryAdd(type.Name, type);
-        return map;
-    }
+    static Dictionary<string, Type[]> ScanBuiltIns() =>
+        typeof(SerializationRegistry).Assembly.GetExportedTypes()
+            .Where(type => type.IsClass && !type.IsAbstract && type.Namespace?.StartsWith("Pipeline.Models", StringComparison.Ordinal) == true)
+            .GroupBy(type => type.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
 
     /// <summary>The registered name written to files ("package&gt;name"), or null for the library's own classes.</summary>
     public static string? RegisteredName(Type type)
@@ -40,9 +38,10 @@ internal static partial class SerializationRegistry
     /// <summary>
     /// The type for a serialized object, or null. Looks at <paramref name="customObjects"/> first (by registered name,
     /// then class name), then at <see cref="KerasSerializableAttribute"/> registrations, then at the library's classes
-    /// (Keras 2.14's "Custom&gt;Adam" resolves to Adam).
+    /// (Keras 2.14's "Custom&gt;Adam" resolves to Adam). Among the library's classes of that name, the one that is an
+    /// <paramref name="expected"/> (a loss, not the metric of the same name).
     /// </summary>
-    public static Type? Resolve(string className, string? registeredName, IReadOnlyDictionary<string, Type>? customObjects)
+    public static Type? Resolve(string className, string? registeredName, IReadOnlyDictionary<string, Type>? customObjects, Type? expected = null)
     {
         if (customObjects is not null)
         {
@@ -58,7 +57,8 @@ internal static partial class SerializationRegistry
         }
         var plain = className.Contains('>') ? className[(className.IndexOf('>') + 1)..] : className;
         if (Aliases.TryGetValue(plain, out var alias)) plain = alias;
-        return BuiltIns.Value.TryGetValue(plain, out var builtIn) ? builtIn : null;
+        if (!BuiltIns.Value.TryGetValue(plain, out var builtIns)) return null;
+        return builtIns.FirstOrDefault(t => expected is null || expected.IsAssignableFrom(t)) ?? builtIns[0];
     }
 
     static IReadOnlyList<(string, Type)> Scan(Assembly assembly)

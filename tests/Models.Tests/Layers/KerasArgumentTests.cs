@@ -82,6 +82,7 @@ public class KerasArgumentTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2DTranspose(3, 3, strides: 2, outputPadding: 2));
         Assert.Contains("outputPadding", e.Message);
-        Assert.Contains("stride (2)", e.Message);
+        Assert.Contains("At dimension 0, `outputPadding` is 2 but the stride is 2", e.Message);
+        Assert.Contains("strides=(2, 2)", e.Message);
     }
 }

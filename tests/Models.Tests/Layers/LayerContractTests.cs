@@ -14,6 +14,10 @@ public class LayerContractTests
     [Fact] public void Conv1D() => LayerContract.Run(() => new Conv1D(4, 3, padding: "causal", dilationRate: 2), [Sequence], 2, 0, [.. ConvKeys, "dilation_rate", "groups"]);
     [Fact] public void DepthwiseConv2D() => LayerContract.Run(() => new DepthwiseConv2D(3, strides: 2, padding: "same", depthMultiplier: 2), [Image], 2, 0, ["kernel_size", "depth_multiplier", "depthwise_initializer"]);
     [Fact] public void SeparableConv2D() => LayerContract.Run(() => new SeparableConv2D(5, 3, padding: "same"), [Image], 3, 0, ["filters", "depthwise_initializer", "pointwise_initializer"]);
+    [Fact] public void SeparableConv2D_with_tuples_and_regularizers() => LayerContract.Run(() => new SeparableConv2D(3, (3, 2), (2, 1), "same", depthMultiplier: 2,
+        depthwiseRegularizer: new Regularizers.L2(0.1), pointwiseRegularizer: new Regularizers.L1(0.1), biasRegularizer: new Regularizers.L2(0.2)), [Image], 3, 0,
+        ["kernel_size", "strides", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer"]);
+    [Fact] public void Conv2DTranspose_with_tuples() => LayerContract.Run(() => new Conv2DTranspose(3, (3, 2), (2, 1), padding: "same"), [Image], 2, 0, ConvKeys, expectedOutputShape: [12, 5, 3]);
     [Fact] public void Conv2DTranspose() => LayerContract.Run(() => new Conv2DTranspose(3, 3, strides: 2, padding: "same"), [Image], 2, 0, ConvKeys);
     [Fact] public void Dense_on_rank_3() => LayerContract.Run(() => new Dense(3, activation: "gelu"), [Sequence], 2, 0, ["units", "activation", "kernel_initializer"]);
     [Fact] public void AveragePooling2D() => LayerContract.Run(() => new AveragePooling2D(3, 2, "same"), [Image], 0, 0, ["pool_size", "strides", "padding"]);
@@ -36,6 +40,7 @@ public class LayerContractTests
     [Fact] public void Multiply() => LayerContract.Run(() => new Multiply(), [Image, Image], 0, 0, []);
     [Fact] public void Average() => LayerContract.Run(() => new Average(), [Image, Image], 0, 0, []);
     [Fact] public void Maximum() => LayerContract.Run(() => new Maximum(), [Image, Image], 0, 0, [], checkInputGradient: false);   // piecewise: ties make differences unreliable
+    [Fact] public void Minimum() => LayerContract.Run(() => new Minimum(), [Image, Image], 0, 0, [], checkInputGradient: false);
     [Fact] public void Concatenate() => LayerContract.Run(() => new Concatenate(), [Image, [6, 5, 2]], 0, 0, ["axis"]);
     [Fact] public void Embedding() => LayerContract.Run(() => new Embedding(10, 4), [[5]], 1, 0, ["input_dim", "output_dim"], integerInput: true);
     [Fact] public void MultiHeadAttention() => LayerContract.Run(() => new MultiHeadAttention(2, 3), [Sequence, [4, 6]], 8, 0, ["num_heads", "key_dim", "value_dim"], zeroGradient: ["key/bias"]);
@@ -54,6 +59,8 @@ public class LayerContractTests
     [Fact] public void Normalization_with_statistics_in_weights() => LayerContract.Run(() => new Normalization(axis: 3), [Image], 0, 3, ["axis", "mean", "variance", "invert"]);
     [Fact] public void Rescaling_per_channel() => LayerContract.Run(() => new Rescaling([0.5, 2, -1, 4], [1, 0, 0.25, -2]), [Image], 0, 0, ["scale", "offset"], expectedOutputShape: Image);
     [Fact] public void Dropout_with_noise_shape() => LayerContract.Run(() => new Dropout(0.3, noiseShape: [null, 1, 1, 1]), [Image], 0, 0, ["rate", "noise_shape"], expectedOutputShape: Image);
+    [Fact] public void Add_broadcasting_a_lower_rank_input() => LayerContract.Run(() => new Add(), [Image, [4]], 0, 0, [], expectedOutputShape: Image);
+    [Fact] public void Subtract_broadcasting_a_size_one_axis() => LayerContract.Run(() => new Subtract(), [[1, 5, 4], Image], 0, 0, [], expectedOutputShape: Image);
     [Fact] public void Multiply_broadcasting_channel_weights() => LayerContract.Run(() => new Multiply(), [Image, [1, 1, 4]], 0, 0, [], expectedOutputShape: Image);
     [Fact] public void RandomCrop() => LayerContract.Run(() => new RandomCrop(4, 3, seed: 1), [Image], 0, 0, ["height", "width", "seed"], expectedOutputShape: [4, 3, 4]);
     [Fact] public void RandomFlip() => LayerContract.Run(() => new RandomFlip(seed: 1), [Image], 0, 0, ["mode", "seed"]);

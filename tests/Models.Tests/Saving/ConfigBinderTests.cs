@@ -24,6 +24,16 @@ public class ConfigBinderTests
         Assert.Equal("dense_1", dense.Name);
     }
 
+    [Theory]
+    [InlineData("MeanSquaredError")]
+    [InlineData("MeanAbsoluteError")]
+    public void A_class_name_shared_by_a_loss_and_a_metric_resolves_to_the_kind_asked_for(string className)
+    {
+        var serialized = JsonNode.Parse($$$"""{"module": "keras.losses", "class_name": "{{{className}}}", "config": {}}""")!.AsObject();
+        Assert.IsType<Losses.Loss>(Binder().Deserialize(serialized, typeof(Losses.Loss), "compile_config loss"), exactMatch: false);
+        Assert.IsType<Metrics.Metric>(Binder().Deserialize(serialized, typeof(Metrics.Metric), "compile_config metric"), exactMatch: false);
+    }
+
     [Fact]
     public void An_unknown_class_names_the_file_the_place_and_how_to_register_it()
     {

@@ -182,6 +182,35 @@ public class MultiOutputCompileSavingTests
     }
 
     [Theory]
+    [InlineData(".keras")]
+    [InlineData(".h5")]
+    public void One_loss_for_several_outputs_writes_the_metrics_once_per_output_and_reads_them_back(string extension)
+    {
+        // Keras 3 reads a metrics list as one entry per output, so ["accuracy"] alone would not fit two outputs.
+        using var folder = new TempFolder();
+        using var model = TwoInputTwoOutput.Build();
+        model.Compile("adam", "mse", ["accuracy"]);
+        var path = folder.File("model" + extension);
+        model.Save(path);
+        var settings = SavedCompileSettings(path);
+        Assert.Equal("MeanSquaredError", (string?)settings["loss"]!["class_name"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[["accuracy"], ["accuracy"]]"""), settings["metrics"]), settings["metrics"]!.ToJsonString());
+
+        using (var restored = Models.LoadModel(path))
+        {
+            Assert.Equal("MeanSquaredError", restored.Loss!.GetType().Name);
+            Assert.Equal(model.MetricsNames, restored.MetricsNames);
+        }
+
+        // Python Keras 3 may give the outputs different metrics: each output gets its own, with the one loss.
+        settings["metrics"] = JsonNode.Parse("""[[], ["accuracy"]]""");
+        if (extension == ".h5") SetTrainingConfig(path, settings.ToJsonString());
+        else SetCompileConfig(path, settings);
+        using var perOutput = Models.LoadModel(path);
+        Assert.Equal(["loss", "sum_loss", "larger_loss", "larger_accuracy"], perOutput.MetricsNames);
+    }
+
+    [Theory]
     [InlineData(".h5")]
     [InlineData(".keras")]
     public void A_loss_dictionary_naming_an_unknown_output_is_an_error_naming_the_file_and_the_output(string extension)
