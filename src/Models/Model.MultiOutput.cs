@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models;
 
-// Functional models with several inputs and outputs: Keras's compile(loss=[...] or {...}, loss_weights, metrics) and
+// Models with several inputs and outputs (functional, or subclassed with CallMany/CallNamed): Keras's compile(loss=[...] or {...}, loss_weights, metrics) and
 // fit/evaluate/predict with x and y as lists (model order) or dictionaries (input and output layer names).
 public partial class Model
 {
@@ -32,6 +32,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        if (DeferCompile(optimizer, metrics?.SelectMany(m => m ?? []) ?? [], () => Compile(optimizer, loss, lossWeights, metrics))) return;
         var names = OutputNames("Compile");
         CheckCount(loss.Count, names, nameof(loss));
         for (int i = 0; i < names.Length; i++)
@@ -56,6 +57,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        if (DeferCompile(optimizer, metrics?.Values.SelectMany(m => m ?? []) ?? [], () => Compile(optimizer, loss, lossWeights, metrics))) return;
         var names = OutputNames("Compile");
         CheckKeys(loss.Keys, names, nameof(loss));
         if (lossWeights is not null) CheckKeys(lossWeights.Keys, names, nameof(lossWeights));
@@ -113,6 +115,7 @@ public partial class Model
         SampleWeight? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0)
     {
         CheckBatchArguments(batchSize, epochs, verbose);
+        BuildFrom(x);
         OutputLosses(nameof(Fit));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
         long training = TrainingSamples(validationSplit, samples);
@@ -143,7 +146,7 @@ public partial class Model
     /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>), for a model with one output only, as in Keras.</param>
     /// <returns>Per-epoch "loss", "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;" entries.</returns>
     /// <exception cref="ArgumentException">The element structure does not fit the model (the message names the input or output), a batch's shape or labels do not fit, the dataset is empty, or it is infinite without <paramref name="stepsPerEpoch"/>.</exception>
-    /// <exception cref="InvalidOperationException">The model was not compiled, or is not a functional model.</exception>
+    /// <exception cref="InvalidOperationException">The model was not compiled, or is a subclassed model not built yet.</exception>
     public History Fit<TInputs, TLabels>(Dataset<(TInputs, TLabels)> dataset, int epochs = 1, Dataset<(TInputs, TLabels)>? validationData = null, int verbose = 1,
         IEnumerable<Callback>? callbacks = null, int? stepsPerEpoch = null, int? validationSteps = null, int initialEpoch = 0,
         IReadOnlyDictionary<int, double>? classWeight = null)
@@ -241,6 +244,7 @@ public partial class Model
     public EvaluationResult Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int verbose = 1)
     {
         CheckBatchArguments(batchSize, 1, verbose);
+        BuildFrom(x);
         OutputLosses(nameof(Evaluate));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
         using var plan = Plan(nameof(Evaluate), single: false);
@@ -285,11 +289,11 @@ public partial class Model
         return [.. names.Select(_ => loss)];
     }
 
-    string[] OutputNames(string operation) => _graph is not null ? [.. _graph.Outputs.Select(o => o.Layer.Name)]
-        : throw new InvalidOperationException(
-            $"{operation}: model \"{Name}\" is not a functional model; lists and dictionaries of inputs and outputs need a model built with new Model(inputs, outputs).");
+    string[] OutputNames(string operation) => _graph is not null ? UniqueOutputNames(_graph.Outputs.Select(o => o.Layer.Name))
+        : SubclassedOutputNames ?? throw NotBuiltForOutputs(operation);
 
-    string[] InputNames(string operation) => _graph is not null ? [.. _graph.Inputs.Select(i => i.Layer.Name)] : OutputNames(operation);
+    string[] InputNames(string operation) => _graph is not null ? [.. _graph.Inputs.Select(i => i.Layer.Name)]
+        : SubclassedInputNames ?? throw NotBuiltForOutputs(operation);
 
     void CheckCount(int count, string[] outputs, string argument)
     {
@@ -321,17 +325,18 @@ public partial class Model
     long CheckInputs(IReadOnlyList<Tensor> x, string argument)
     {
         ArgumentNullException.ThrowIfNull(x, argument);
-        _ = OutputNames("Fit");   // a functional model, or a clear error
-        var graph = _graph!;
-        if (x.Count != graph.Inputs.Length)
-            throw new ArgumentException($"{argument}: model \"{Name}\" has {graph.Inputs.Length} input(s) ({Join(InputNames("Fit"))}) but received {x.Count} tensor(s).", argument);
+        BuildFrom(x);   // a subclassed model builds on its first data, as in Keras
+        var names = InputNames("Fit");
+        var shapes = InputShapes!;
+        if (x.Count != shapes.Count)
+            throw new ArgumentException($"{argument}: model \"{Name}\" has {shapes.Count} input(s) ({Join(names)}) but received {x.Count} tensor(s).", argument);
         for (int i = 0; i < x.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(x[i], argument);
             var sample = x[i].shape.Skip(1).Select(d => (int)d).ToArray();
-            if (x[i].dim() < 1 || !sample.SequenceEqual(graph.Inputs[i].Shape))
+            if (x[i].dim() < 1 || !sample.SequenceEqual(shapes[i]))
                 throw new ArgumentException(
-                    $"{argument}: input {i} (\"{graph.Inputs[i].Layer.Name}\") expects samples of shape {Layer.ShapeText([.. graph.Inputs[i].Shape])}; " +
+                    $"{argument}: input {i} (\"{names[i]}\") expects samples of shape {Layer.ShapeText(shapes[i])}; " +
                     $"received a tensor of shape ({string.Join(", ", x[i].shape)}).", argument);
         }
         long samples = x[0].shape[0];
@@ -357,7 +362,7 @@ public partial class Model
                 throw new ArgumentException(
                     $"Data cardinality is ambiguous: {xArgument} sizes: {samples}, {yArgument} sizes for output \"{names[i]}\": {(y[i].dim() == 0 ? "scalar" : y[i].shape[0])}. " +
                     "Make sure all arrays contain the same number of samples.", yArgument);
-            CheckSparseLabels(losses[i], _graph!.Outputs[i].Shape[^1], names[i], y[i], $"{yArgument} (output \"{names[i]}\")");
+            CheckSparseLabels(losses[i], OutputShapes![i] is { Length: > 0 } shape ? shape[^1] : 1, names[i], y[i], $"{yArgument} (output \"{names[i]}\")");
         }
         return samples;
     }

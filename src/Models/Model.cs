@@ -17,7 +17,8 @@ namespace Pipeline.Models;
 /// (batch, height, width, channels), as in Keras. Three ways to make one, all trained the same way:
 /// <list type="bullet">
 /// <item>functional: <c>new Model(inputs, outputs)</c> over symbolic tensors from <see cref="Input"/>;</item>
-/// <item>subclassing: derive from <see cref="Model"/>, hold layers in fields, override <see cref="Layer.Call(Tensor, bool)"/>;</item>
+/// <item>subclassing: derive from <see cref="Model"/>, hold layers in fields, override <see cref="Layer.Call(Tensor, bool)"/>
+/// (<see cref="Layer.CallMany"/> or <see cref="CallNamed"/> for several outputs);</item>
 /// <item><see cref="Sequential"/>: a plain stack of layers.</item>
 /// </list>
 /// A model is a <see cref="Layer"/>, so models nest.
@@ -46,6 +47,13 @@ public partial class Model : Layer
     /// <param name="name">The model's name ("model" when null).</param>
     public Model(IReadOnlyList<KerasTensor> inputs, KerasTensor outputs, string? name = null)
         : this(inputs, [outputs ?? throw new ArgumentNullException(nameof(outputs))], name) { }
+
+    /// <summary>Creates a functional model from one input to several outputs (Keras's <c>keras.Model(inputs, [out_a, out_b])</c>).</summary>
+    /// <param name="inputs">The symbolic input.</param>
+    /// <param name="outputs">The symbolic outputs, in the order <c>Predict</c> returns them.</param>
+    /// <param name="name">The model's name ("model" when null).</param>
+    public Model(KerasTensor inputs, IReadOnlyList<KerasTensor> outputs, string? name = null)
+        : this([inputs ?? throw new ArgumentNullException(nameof(inputs))], outputs, name) { }
 
     /// <summary>Creates a functional model with several inputs and/or outputs.</summary>
     /// <param name="inputs">The symbolic inputs, in the order <c>Predict</c> and <c>Call</c> take them.</param>
@@ -80,6 +88,7 @@ public partial class Model : Layer
         NameLayers(graph.Layers);
         Built = true;
         SetShapes([.. graph.Inputs.Select(t => t.Shape.ToArray())], [.. graph.Outputs.Select(t => t.Shape.ToArray())]);
+        CompileDeferred();   // a Sequential model compiled with per-output losses before it was built
     }
 
     /// <summary>The symbolic inputs (Keras's <c>model.inputs</c>); empty for a subclassed model.</summary>
@@ -161,14 +170,15 @@ public partial class Model : Layer
 
     // ---------------------------------------------------------------- calling
 
-    /// <summary>Runs the functional graph (single input and output); subclassed models override this.</summary>
+    /// <summary>Runs the functional graph (single input and output); subclassed models override this (or <see cref="Layer.CallMany"/> for several outputs).</summary>
     /// <param name="inputs">The input batch.</param>
     /// <param name="training">True for training behaviour.</param>
     public override Tensor Call(Tensor inputs, bool training = false)
     {
-        if (_graph is null)
-            throw new NotImplementedException($"Model \"{Name}\" ({GetType().Name}) has no graph: a subclassed model must override Call(Tensor, bool).");
-        return SingleOutput(_graph.Run([inputs], training));
+        if (_graph is null && !ReturnsSeveralOutputs)
+            throw new NotImplementedException(
+                $"Model \"{Name}\" ({GetType().Name}) has no graph: a subclassed model must override Call(Tensor, bool), or CallMany / CallNamed for several outputs.");
+        return SingleOutput(Invoke([inputs], training));
     }
 
     /// <summary>Runs the functional graph on several inputs.</summary>
@@ -177,16 +187,33 @@ public partial class Model : Layer
     public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (_graph is null) return base.Call(inputs, training);
-        return SingleOutput(_graph.Run(CheckInputCount(inputs), training));
+        if (_graph is null && !ReturnsSeveralOutputs) return base.Call(inputs, training);
+        return SingleOutput(Invoke(inputs, training));
     }
 
-    internal override IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool training) =>
-        _graph is not null ? _graph.Run(CheckInputCount(inputs), training) : base.Invoke(inputs, training);
-
-    internal override int[][] InferOutputShapes(IReadOnlyList<int[]> inputShapes)
+    /// <summary>
+    /// Runs the functional graph and returns every output in <see cref="Outputs"/> order. A subclassed model overrides it
+    /// to return several outputs (Keras's <c>call</c> returning <c>out_a, out_b</c>; they are named "output_1",
+    /// "output_2", ... in <c>Compile</c>'s dictionaries and the logs), or overrides <see cref="CallNamed"/> to name them.
+    /// </summary>
+    /// <param name="inputs">One batch per model input.</param>
+    /// <param name="training">True for training behaviour.</param>
+    /// <returns>Each output batch.</returns>
+    public override IReadOnlyList<Tensor> CallMany(IReadOnlyList<Tensor> inputs, bool training = false)
     {
-        if (_graph is null) return base.InferOutputShapes(inputShapes);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_graph is not null) return _graph.Run(CheckInputCount(inputs), training);
+        if (NamesOutputs) return NamedOutputs(CallNamed(inputs, training));
+        return base.CallMany(inputs, training);
+    }
+
+    /// <summary>Output shapes: the functional graph's (after checking the input shapes), else those the subclass's call produces.</summary>
+    /// <param name="inputShapes">The shape of one sample of each input.</param>
+    /// <returns>One shape per output.</returns>
+    public override IReadOnlyList<int[]> ComputeOutputShapes(IReadOnlyList<int[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (_graph is null) return base.ComputeOutputShapes(inputShapes);
         CheckInputCount(inputShapes);
         for (int i = 0; i < inputShapes.Count; i++)
             if (!inputShapes[i].SequenceEqual(_graph.Inputs[i].Shape))
@@ -202,8 +229,8 @@ public partial class Model : Layer
         return inputs;
     }
 
-    Tensor SingleOutput(Tensor[] outputs) => outputs.Length == 1 ? outputs[0]
-        : throw new InvalidOperationException($"Model \"{Name}\" has {outputs.Length} outputs; use ApplyMany to get all of them.");
+    Tensor SingleOutput(IReadOnlyList<Tensor> outputs) => outputs.Count == 1 ? outputs[0]
+        : throw new InvalidOperationException($"Model \"{Name}\" has {outputs.Count} outputs; use ApplyMany (or CallMany) to get all of them.");
 
     /// <summary>
     /// Builds a subclassed model for inputs of <paramref name="inputShape"/> (Keras's <c>model.build</c>): runs it once on a
@@ -223,6 +250,31 @@ public partial class Model : Layer
         {
             _building = false;
         }
+        CompileDeferred();
+    }
+
+    /// <summary>Builds a subclassed model with several inputs (one sample shape each) by running it once on zero samples.</summary>
+    /// <param name="inputShapes">The shape of one sample of each input, in the order <see cref="Layer.CallMany"/> takes them.</param>
+    public override void Build(IReadOnlyList<int[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (inputShapes.Count == 1)
+        {
+            Build(inputShapes[0]);
+            return;
+        }
+        if (_building || Built) return;
+        _building = true;
+        try
+        {
+            EnsureBuilt(inputShapes);
+            NameLayers(SelfAndDescendants().Skip(1));
+        }
+        finally
+        {
+            _building = false;
+        }
+        CompileDeferred();
     }
 
     /// <summary>Builds the model for samples of <paramref name="sampleShape"/>; Sequential builds its graph here.</summary>
@@ -230,6 +282,7 @@ public partial class Model : Layer
     {
         EnsureBuilt([sampleShape]);
         NameLayers(SelfAndDescendants().Skip(1));
+        CompileDeferred();
     }
 
     /// <summary>Names unnamed layers like Keras, unique within this model: conv2d, conv2d_1, ...; inputs input_1, input_2.</summary>
@@ -265,6 +318,7 @@ public partial class Model : Layer
         _loss = loss;
         _metricNames = [.. metrics ?? []];
         ForgetOutputLosses();
+        _deferredCompile = null;
         _optimizer = optimizer;
         _updater?.Dispose();
         _updater = null;
@@ -302,6 +356,7 @@ public partial class Model : Layer
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validationSplit must be in [0, 1).");
         CheckBatchArguments(batchSize, epochs, verbose);
+        RequireOneOutput(x, nameof(Fit));
         var (samples, _) = CheckArrays(x, y);
         long training = TrainingSamples(validationSplit, samples);
         CheckSampleWeight(sampleWeight, samples);
@@ -330,6 +385,7 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(validationData.X, "validationData");
         ArgumentNullException.ThrowIfNull(validationData.Y, "validationData");
         CheckBatchArguments(batchSize, epochs, verbose);
+        RequireOneOutput(x, nameof(Fit));
         var (samples, _) = CheckArrays(x, y);
         var (valSamples, _) = CheckArrays(validationData.X, validationData.Y, "validationData");
         CheckSampleWeight(sampleWeight, samples);
@@ -377,6 +433,7 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchArguments(batchSize, 1, verbose);
+        RequireOneOutput(x, nameof(Evaluate));
         var (samples, _) = CheckArrays(x, y);
         using var plan = Plan(nameof(Evaluate), single: true);
         return new EvaluationResult(EvaluateLoop(plan, new TensorBatches([x], [y], null, samples, batchSize, shuffle: false), verbose, CallbackList.Create(callbacks, this),
@@ -408,6 +465,7 @@ public partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchArguments(batchSize, 1, verbose);
+        RequireOneOutput(x, nameof(Predict));
         long samples = CheckFeatures(x, nameof(x));
         if (samples == 0)
             throw new ArgumentException(

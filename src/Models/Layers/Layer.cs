@@ -12,7 +12,8 @@ namespace Pipeline.Models.Layers;
 /// <summary>
 /// Base of every Keras layer, the library's and yours (Keras's <c>keras.layers.Layer</c>). Override
 /// <see cref="Build(int[])"/> to create weights once the input shape is known,
-/// <see cref="Call(Tensor, bool)"/> (or the list overload, for layers with several inputs) to compute, and
+/// <see cref="Call(Tensor, bool)"/> (or the list overload, for layers with several inputs; <see cref="CallMany"/> for
+/// several outputs) to compute, and
 /// <see cref="GetConfig"/> to describe the constructor arguments; create weights with <c>AddWeight</c>. Layers and variables held in fields (also in
 /// arrays, lists and dictionaries) are tracked automatically. Apply a layer with <see cref="Apply(Tensor, bool)"/>
 /// on tensors (eager) or <see cref="Apply(KerasTensor)"/> on symbolic tensors (functional API).
@@ -298,15 +299,56 @@ public abstract partial class Layer : Module
         ["dtype"] = Dtype,
     };
 
-    // ---------------------------------------------------------------- multi-output plumbing (models)
+    // ---------------------------------------------------------------- several outputs
 
-    /// <summary>Runs the layer; layers with several outputs (models) override it.</summary>
-    internal virtual IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool training) =>
-        [inputs.Count == 1 ? Call(inputs[0], training) : Call(inputs, training)];
+    /// <summary>
+    /// The computation for a layer or model with several outputs (Keras's <c>call</c> returning a list such as
+    /// <c>return out_a, out_b</c>): override it instead of <see cref="Call(Tensor, bool)"/> to return more than one
+    /// tensor. Everything that runs a layer goes through it: <see cref="ApplyMany(IReadOnlyList{Tensor}, bool)"/>,
+    /// functional graphs and <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c>. The default returns the single output of
+    /// <see cref="Call(Tensor, bool)"/> (one input) or <see cref="Call(IReadOnlyList{Tensor}, bool)"/> (several).
+    /// </summary>
+    /// <param name="inputs">The input batches, one per input.</param>
+    /// <param name="training">True during Fit.</param>
+    /// <returns>Each output batch, always in the same order and number.</returns>
+    public virtual IReadOnlyList<Tensor> CallMany(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [inputs.Count == 1 ? Call(inputs[0], training) : Call(inputs, training)];
+    }
 
-    /// <summary>Output shapes for <paramref name="inputShapes"/>; layers with several outputs (models) override it.</summary>
-    internal virtual int[][] InferOutputShapes(IReadOnlyList<int[]> inputShapes) =>
-        [inputShapes.Count == 1 ? ComputeOutputShape(inputShapes[0]) : ComputeOutputShape(inputShapes)];
+    /// <summary>
+    /// The shape of every output for <paramref name="inputShapes"/> (batch excluded), in <see cref="CallMany"/>'s order.
+    /// A layer that overrides <see cref="CallMany"/> gets them by running itself once on zero samples; other layers get
+    /// <see cref="ComputeOutputShape(int[])"/>'s one shape. Override it to skip the run for several outputs.
+    /// </summary>
+    /// <param name="inputShapes">The shape of one sample of each input.</param>
+    /// <returns>One shape per output.</returns>
+    public virtual IReadOnlyList<int[]> ComputeOutputShapes(IReadOnlyList<int[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (ReturnsSeveralOutputs) return ProbeOutputShapes(inputShapes);
+        return [inputShapes.Count == 1 ? ComputeOutputShape(inputShapes[0]) : ComputeOutputShape(inputShapes)];
+    }
+
+    /// <summary>
+    /// Whether a subclass overrides <see cref="CallMany"/>. <c>Model</c>'s own override only runs its functional graph,
+    /// whose shapes it knows, so it does not count.
+    /// </summary>
+    private protected virtual bool ReturnsSeveralOutputs =>
+        GetType().GetMethod(nameof(CallMany), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType is { } t && t != typeof(Layer) && t != typeof(Model);
+
+    /// <summary>Runs the layer (every caller inside the library goes through here): <see cref="CallMany"/>.</summary>
+    internal IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        var outputs = CallMany(inputs, training);
+        if (outputs is null || outputs.Count == 0)
+            throw new InvalidOperationException($"Layer \"{Name}\" ({GetType().Name}) returned no outputs from CallMany; it must return at least one tensor.");
+        return outputs;
+    }
+
+    /// <summary>Output shapes for <paramref name="inputShapes"/>: <see cref="ComputeOutputShapes"/>.</summary>
+    internal int[][] InferOutputShapes(IReadOnlyList<int[]> inputShapes) => [.. ComputeOutputShapes(inputShapes)];
 
     int[][] ProbeOutputShapes(IReadOnlyList<int[]> inputShapes)
     {

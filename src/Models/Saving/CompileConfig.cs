@@ -100,7 +100,7 @@ internal static class CompileConfig
         var source = compileConfig ?? trainingConfig;
         if (source is null) return;
         var where = compileConfig is not null ? "compile_config" : "training_config";
-        string[] outputs = model.Graph is { } graph ? [.. graph.Outputs.Select(o => o.Layer.Name)] : [];
+        string[] outputs = model.KnownOutputNames;
 
         // The structure first.
         var lossNode = source["loss"];
