@@ -75,7 +75,7 @@ public partial class Model
     }
 
     /// <summary>
-    /// The one forward pass of every step (through <see cref="Invoke"/>, the model's one way to run), each output's loss
+    /// The one forward pass of every step (through Layer.Invoke, which runs <see cref="CallMany"/>: the model's one way to run), each output's loss
     /// and their weighted sum. Softmax fusion lives here, not in layers: when a loss is a cross-entropy on probabilities
     /// and its output is a softmax, the loss is computed from that softmax's logits.
     /// </summary>
