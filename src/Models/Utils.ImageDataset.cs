@@ -110,7 +110,7 @@ public static partial class Utils
             throw new ArgumentException("subset is only valid together with validationSplit.", nameof(subset));
         if (validationSplit is not null && shuffle && seed is null)
             throw new ArgumentException("If using validationSplit and shuffling the data, you must provide a seed argument, to make sure that there is no overlap between the training and validation subset.", nameof(seed));
-        seed ??= DeterministicRandom.NewSeed();
+        seed = RandomSeed.GetSeed(seed);
 
         // Index: class folders alphabetically (ordinal, like Python's sort), files sorted within each class.
         var classes = classNames ?? [.. Directory.GetDirectories(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];

@@ -2,11 +2,18 @@
 //   dotnet Models.ResumeChild.dll BACKUP_DIR EPOCHS
 // With PIPELINE_RESUME_TEST_BLOCK_AT_EPOCH=N (1-based) it prints "blocked" during the second batch of epoch N and
 // waits to be killed. Output lines: "begin E", "end E LOSS_BITS", "done WEIGHTS_BITS_HASH".
+// `dotnet Models.ResumeChild.dll seeded-program SEED|none` runs SeededProgram instead (GlobalSeedTests).
 using System.Globalization;
 using Pipeline.Models;
 using Pipeline.Models.Callbacks;
 using Pipeline.Models.Layers;
 using static TorchSharp.torch;
+
+if (args is ["seeded-program", var seed])
+{
+    Pipeline.Models.ResumeChild.SeededProgram.Run(seed);
+    return;
+}
 
 var backupDir = args[0];
 int epochs = int.Parse(args[1], CultureInfo.InvariantCulture);

@@ -292,7 +292,7 @@ public sealed partial class ImageDataGenerator
         var data = x;
         if (augment)
         {
-            long s = seed ?? DeterministicRandom.NewSeed();
+            long s = RandomSeed.GetSeed(seed);
             var copies = new List<Tensor>();
             using var f = x.to_type(ScalarType.Float32);
             for (int r = 0; r < rounds; r++)

@@ -20,7 +20,7 @@ namespace Pipeline.Models.Preprocessing;
 /// </remarks>
 public sealed partial class ImageDataGenerator
 {
-    readonly DeterministicRandom _random = new((ulong)DeterministicRandom.NewSeed());
+    readonly DeterministicRandom _random = new((ulong)RandomSeed.GetSeed(null));
     readonly object _randomLock = new();
     Tensor? _principalComponents;
 

@@ -24,7 +24,7 @@ public abstract class Iterator : Dataset<(Tensor, Tensor)>
         ArgumentNullException.ThrowIfNull(generator);
         if (batchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"{stepName}: batchSize must be positive; got {batchSize}.");
-        (ImageDataGenerator, Samples, BatchSize, Shuffle, Seed, _stepName) = (generator, samples, batchSize, shuffle, seed ?? DeterministicRandom.NewSeed(), stepName);
+        (ImageDataGenerator, Samples, BatchSize, Shuffle, Seed, _stepName) = (generator, samples, batchSize, shuffle, RandomSeed.GetSeed(seed), stepName);
         // The steps a user would chain: the order of each epoch comes from Shuffle's seeded generator.
         var source = Dataset.Range(samples);
         if (shuffle) source = source.Shuffle(bufferSize: (int)Math.Clamp(samples, 1, int.MaxValue), seed: Seed);

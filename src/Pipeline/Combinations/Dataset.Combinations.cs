@@ -24,7 +24,7 @@ public static partial class Dataset
     /// </summary>
     /// <param name="datasets">The datasets to draw from.</param>
     /// <param name="weights">Relative probabilities, one per dataset, not negative.</param>
-    /// <param name="seed">Makes the draws reproducible (each iteration still draws anew).</param>
+    /// <param name="seed">Makes the draws reproducible (each iteration still draws anew); null follows <see cref="RandomSeed"/>.</param>
     /// <param name="stopOnEmptyDataset">Stop at the first exhausted dataset; false (default) keeps drawing from the others.</param>
     public static Dataset<T> SampleFromDatasets<T>(IReadOnlyList<Dataset<T>> datasets, IReadOnlyList<double>? weights = null, long? seed = null, bool stopOnEmptyDataset = false)
     {

@@ -6,7 +6,7 @@ namespace Pipeline;
 /// </summary>
 sealed class SampleDataset<T>(Dataset<T>[] datasets, double[] weights, long? seed, bool stopOnEmptyDataset) : Dataset<T>, ICombination
 {
-    readonly long _seed = seed ?? DeterministicRandom.NewSeed();
+    readonly long _seed = RandomSeed.GetSeed(seed);
     long _epoch = -1;
     PlanStep? _step;
 

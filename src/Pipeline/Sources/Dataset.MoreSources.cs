@@ -39,7 +39,7 @@ public static partial class Dataset
     /// <c>tf.data.Dataset.random(seed, rerandomize_each_iteration)</c>: uniformly random non-negative 64-bit integers
     /// without end (map them to what you need: <c>Random(seed: 1).Map(x =&gt; x % 6 + 1)</c>).
     /// </summary>
-    /// <param name="seed">Makes the sequence reproducible; null draws a seed once, when the dataset is built.</param>
+    /// <param name="seed">Makes the sequence reproducible; null takes one from <see cref="RandomSeed.GetSeed"/> once, when the dataset is built.</param>
     /// <param name="rerandomizeEachIteration">False (default): every iteration yields the same sequence; true: each
     /// iteration a new one (still reproducible from <paramref name="seed"/>).</param>
     [RandomOp]
@@ -48,7 +48,7 @@ public static partial class Dataset
         var plan = new PlanStep("Random", StepKind.Source, StepTraits.Random);
         if (seed is { } s) plan.With("seed", s);
         if (rerandomizeEachIteration) plan.With("rerandomizeEachIteration", true);
-        var baseSeed = seed ?? DeterministicRandom.NewSeed();
+        var baseSeed = RandomSeed.GetSeed(seed);
         long epoch = -1;
         return new IteratorDataset<long>(plan, Draw, InfiniteCardinality);
 

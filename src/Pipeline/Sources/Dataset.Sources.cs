@@ -48,7 +48,7 @@ public static partial class Dataset
     /// </summary>
     /// <param name="filePattern">A path with wildcards, e.g. <c>data/train/*/*.jpg</c>.</param>
     /// <param name="shuffle">Shuffle the names (default true, as in TF); false sorts them.</param>
-    /// <param name="seed">Makes the shuffled order reproducible; each iteration still gets a new order.</param>
+    /// <param name="seed">Makes the shuffled order reproducible; each iteration still gets a new order; null follows <see cref="RandomSeed"/>.</param>
     public static Dataset<string> ListFiles(string filePattern, bool shuffle = true, long? seed = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(filePattern);

@@ -3,7 +3,7 @@ namespace Pipeline;
 /// <summary><c>ListFiles</c>: the files matching a glob, globbed again at each iteration, optionally shuffled.</summary>
 sealed class ListFilesDataset(string pattern, bool shuffle, long? seed) : Dataset<string>
 {
-    readonly long _seed = seed ?? DeterministicRandom.NewSeed();
+    readonly long _seed = RandomSeed.GetSeed(seed);
     long _epoch = -1;
     readonly PlanStep _step = CreateStep(pattern, shuffle, seed);
 

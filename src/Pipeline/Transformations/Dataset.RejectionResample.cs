@@ -21,7 +21,7 @@ public static partial class Dataset
     /// <param name="classFunc">The class of an element, in <c>[0, targetDist.Length)</c>.</param>
     /// <param name="targetDist">The wanted probability of each class; non-negative, summing to 1.</param>
     /// <param name="initialDist">The input's probability of each class if known (same length); null to estimate it.</param>
-    /// <param name="seed">Seed of the keep-or-drop draws (each iteration draws anew from it, reproducibly); null for a random seed.</param>
+    /// <param name="seed">Seed of the keep-or-drop draws (each iteration draws anew from it, reproducibly); null follows <see cref="RandomSeed"/>.</param>
     public static Dataset<(long Class, T Element)> RejectionResample<T>(this Dataset<T> dataset, Func<T, long> classFunc, double[] targetDist,
         double[]? initialDist = null, long? seed = null)
     {
@@ -38,7 +38,7 @@ public static partial class Dataset
             .With("targetDist", $"[{DistributionText(target)}]");
         if (initial is not null) step.With("initialDist", $"[{DistributionText(initial)}]");
         if (seed is { } s) step.With("seed", s);
-        var baseSeed = seed ?? DeterministicRandom.NewSeed();
+        var baseSeed = RandomSeed.GetSeed(seed);
         long epoch = -1;
         var fixedAcceptance = initial is null ? null : Acceptance(initial, target);
         return new IteratorTransformDataset<T, (long, T)>(dataset, step, Run, n => n == InfiniteCardinality ? n : UnknownCardinality);

@@ -10,7 +10,7 @@ public static partial class Dataset
     /// <param name="dataset">The input.</param>
     /// <param name="bufferSize">Elements held at once; must be at least 1.</param>
     /// <param name="seed">Fixes the order on every run and machine (the generator is the library's own xoshiro256**,
-    /// not <see cref="Random"/>). Null draws a seed once per dataset.</param>
+    /// not <see cref="Random"/>). Null takes one from <see cref="RandomSeed.GetSeed"/> once per dataset: derived from the global seed when one is set, else random.</param>
     /// <param name="reshuffleEachIteration">True (default) gives each epoch a different order (still reproducible with a
     /// seed); false repeats the first epoch's order.</param>
     [RandomOp]   // a function that builds a shuffled dataset (in FlatMap, Interleave) is a random step

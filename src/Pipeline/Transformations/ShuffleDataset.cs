@@ -8,7 +8,7 @@ namespace Pipeline;
 sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, long? seed, bool reshuffleEachIteration) : UnaryDataset<T, T>(input)
 {
     // Without a seed, one is drawn per dataset so that reshuffleEachIteration=false still repeats one order.
-    readonly long _seed = seed ?? DeterministicRandom.NewSeed();
+    readonly long _seed = RandomSeed.GetSeed(seed);
     long _epoch = -1;
 
     internal int BufferSize => bufferSize;

@@ -14,7 +14,7 @@ public class BackupAndRestoreTests
 {
     const int Epochs = 7;
 
-    static string ChildDll()
+    internal static string ChildDll()
     {
         // The child is built next to the tests: tests/Models.ResumeChild/bin/<configuration>/<tfm>/.
         var testsBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);

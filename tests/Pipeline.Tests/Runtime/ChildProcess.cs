@@ -14,6 +14,7 @@ public static class ChildProcess
         ["malloc-faults"] => MallocTuningTests.MeasureFaultsOnMainThread(),
         ["malloc-faults-crowded"] => MallocTuningTests.MeasureFaultsOnCrowdedThread(),
         ["shared-generator-image-ops"] => Imaging.SharedGeneratorTests.Probe(),
+        ["global-seed"] => Execution.GlobalSeedTests.Probe(),
         _ => 2,
     };
 

@@ -23,9 +23,11 @@ static class Augmentation
         return (lower, upper);
     }
 
-    /// <summary>A generator for the layer's draws: seeded ones repeat their sequence in every process.</summary>
-    internal static Generator NewGenerator(long? seed) =>
-        seed is long s ? new Generator((ulong)s) : new Generator((ulong)Random.Shared.NextInt64());
+    /// <summary>
+    /// A generator for the layer's draws, from <see cref="RandomSeed.GetSeed"/>: a seeded layer repeats its sequence in
+    /// every process, and so does a seedless one when the global seed is set (<c>Utils.SetRandomSeed</c>).
+    /// </summary>
+    internal static Generator NewGenerator(long? seed) => new((ulong)RandomSeed.GetSeed(seed));
 
     /// <summary>One uniform draw in [lower, upper) per image, as float32 on <paramref name="device"/>.</summary>
     internal static Tensor Uniform(long count, (double Lower, double Upper) range, Generator generator, Device device)
