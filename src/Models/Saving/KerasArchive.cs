@@ -60,22 +60,26 @@ internal sealed class KerasArchive : IDisposable
     {
         if (entry.Length > BombFloorBytes && entry.Length > BombMaxExpansion * Math.Max(1, entry.CompressedLength))
             throw new KerasFileException(path, $"zip member '{entry.FullName}' declares {entry.Length} bytes from {entry.CompressedLength} stored bytes; refusing a likely zip bomb.");
-        var buffer = new MemoryStream(checked((int)Math.Min(entry.Length, int.MaxValue)));
+        // Read into an array of the declared size that is not zeroed first (the read fills it), the stream then reads
+        // from it without copying: one pass over the member's bytes instead of a zeroing, a copy and a growth.
+        if (entry.Length > Array.MaxLength)
+            throw new KerasFileException(path, $"zip member '{entry.FullName}' declares {entry.Length} bytes, more than one array holds ({Array.MaxLength}).");
+        var bytes = GC.AllocateUninitializedArray<byte>((int)entry.Length);
         try
         {
             using var member = entry.Open();
-            member.CopyTo(buffer);
+            member.ReadExactly(bytes);
+            if (member.ReadByte() >= 0) throw new InvalidDataException($"the member holds more than the {entry.Length} bytes it declares.");
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new KerasFileException(path, $"zip member '{entry.FullName}' is damaged ({e.Message}).", e);
         }
         // ZipArchive does not check the CRC of what it reads; a flipped byte would otherwise go unnoticed.
-        var crc = System.IO.Hashing.Crc32.HashToUInt32(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(bytes);
         if (crc != entry.Crc32)
             throw new KerasFileException(path, $"zip member '{entry.FullName}' is corrupt: CRC-32 {crc:x8}, expected {entry.Crc32:x8}.");
-        buffer.Position = 0;
-        return buffer;
+        return new MemoryStream(bytes, writable: false);
     }
 
     /// <summary>Writes a <c>.keras</c> archive to <paramref name="output"/>.</summary>
