@@ -543,6 +543,11 @@ public partial class Model
         using var high = classes.ToScalar();
         var bad = flat.lt(low).logical_or_(flat.ge(high));
         if (flat.is_floating_point()) bad = bad.logical_or_(flat.ne(flat.floor())).logical_or_(flat.isnan());
+        if (loss.IgnoredLabel is int ignored)
+        {
+            using var skip = ignored.ToScalar();
+            bad = bad.logical_and_(flat.ne(skip));
+        }
         if (!bad.any().item<bool>()) return;
         long index = bad.nonzero()[0, 0].item<long>();
         var value = flat[index].to_type(ScalarType.Float64).item<double>();

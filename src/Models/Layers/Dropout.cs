@@ -6,7 +6,10 @@ namespace Pipeline.Models.Layers;
 /// <summary>
 /// Randomly zeroes a fraction of inputs during training and scales the rest by 1 / (1 − rate) (Keras's
 /// <c>layers.Dropout</c>); identity at inference. <c>noiseShape</c> shares one draw along the axes where it is 1:
-/// EfficientNet's drop-connect, <c>noiseShape: [null, 1, 1, 1]</c>, drops a whole sample's residual branch.
+/// EfficientNet's drop-connect, <c>noiseShape: [null, 1, 1, 1]</c>, drops a whole sample's residual branch. With a
+/// <c>seed</c> the layer draws from its own generator, as the random preprocessing layers do: the same seed gives the
+/// same masks in every process, on every device, whatever else draws random numbers; without one it follows libtorch's
+/// global generator (<c>Utils.SetRandomSeed</c>).
 /// </summary>
 public sealed class Dropout : Layer
 {
@@ -19,8 +22,9 @@ public sealed class Dropout : Layer
     /// <param name="rate">Fraction of inputs to drop, in [0, 1).</param>
     /// <param name="noiseShape">The shape of the keep/drop mask, batch axis included, broadcast over the inputs; null
     /// entries take the input's size (Keras's <c>noise_shape=(None, 1, 1, 1)</c>); null means the inputs' own shape.</param>
+    /// <param name="seed">Seed of the layer's own generator (Keras's <c>seed</c>), or null for libtorch's global one.</param>
     /// <param name="name">Optional layer name.</param>
-    public Dropout(double rate, int?[]? noiseShape = null, string? name = null) : base(name)
+    public Dropout(double rate, int?[]? noiseShape = null, long? seed = null, string? name = null) : base(name)
     {
         if (!(rate >= 0 && rate < 1))
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "Dropout: rate must be in [0, 1).");
@@ -29,7 +33,14 @@ public sealed class Dropout : Layer
         Rate = rate;
         _noiseShape = noiseShape?.ToArray();
         _keepScale = (1 / (1 - rate)).ToScalar();
+        Seed = seed;
+        _generator = seed is null ? null : Augmentation.NewGenerator(seed);
     }
+
+    readonly Generator? _generator;
+
+    /// <summary>The seed of the layer's generator, or null.</summary>
+    public long? Seed { get; }
 
     /// <summary>Fraction of inputs dropped during training.</summary>
     public double Rate { get; }
@@ -55,14 +66,26 @@ public sealed class Dropout : Layer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (!training || Rate == 0) return inputs;
-        if (_noiseShape is null) return nn.functional.dropout(inputs, Rate, training: true);
-        if (_noiseShape.Length != inputs.dim())
+        if (_noiseShape is null && _generator is null) return nn.functional.dropout(inputs, Rate, training: true);
+        if (_noiseShape is not null && _noiseShape.Length != inputs.dim())
             throw new ArgumentException($"Layer \"{Name}\" (Dropout): noise_shape={NoiseText(_noiseShape)} has rank {_noiseShape.Length}, its input ({string.Join(", ", inputs.shape)}) rank {inputs.dim()}.", nameof(inputs));
         using var scope = NewDisposeScope();
-        long[] shape = [.. _noiseShape.Select((d, i) => d is int n ? n : inputs.shape[i])];
-        // One Bernoulli draw per mask entry, scaled so the expected value is unchanged, broadcast over the inputs.
-        var mask = empty(shape, inputs.dtype, inputs.device).bernoulli_(1 - Rate).mul_(_keepScale);
-        return inputs.mul(mask).MoveToOuterDisposeScope();
+        long[] shape = _noiseShape is null ? inputs.shape : [.. _noiseShape.Select((d, i) => d is int n ? n : inputs.shape[i])];
+        return inputs.mul(Mask(shape, Rate, _keepScale, inputs, _generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A keep mask of <paramref name="shape"/> scaled by <paramref name="keepScale"/> (1 / (1 − rate)), to broadcast over
+    /// <paramref name="like"/>: drawn on its device from libtorch's global generator, or from <paramref name="generator"/>
+    /// (a CPU generator, as the preprocessing layers use, so a seed gives the same mask on every device).
+    /// </summary>
+    internal static Tensor Mask(long[] shape, double rate, Scalar keepScale, Tensor like, Generator? generator)
+    {
+        if (generator is null) return empty(shape, like.dtype, like.device).bernoulli_(1 - rate).mul_(keepScale);
+        using var keep = (1 - rate).ToScalar();
+        using var uniform = rand(shape, ScalarType.Float32, generator: generator);
+        using var kept = uniform.lt(keep);
+        return kept.to(like.dtype, like.device).mul_(keepScale);
     }
 
     /// <inheritdoc />
@@ -70,10 +93,17 @@ public sealed class Dropout : Layer
     {
         var config = base.GetConfig();
         config["rate"] = Rate;
-        config["seed"] = null;
+        config["seed"] = Seed;
         config["noise_shape"] = _noiseShape?.ToArray();
         return config;
     }
 
     static string NoiseText(IEnumerable<int?> shape) => "(" + string.Join(", ", shape.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None")) + ")";
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { _generator?.Dispose(); _keepScale.Dispose(); }
+        base.Dispose(disposing);
+    }
 }

@@ -68,7 +68,7 @@ public abstract class Loss
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
         using var scope = NewDisposeScope();
-        return Reduce(PerSample(yTrue, yPred), sampleWeight).MoveToOuterDisposeScope();
+        return Reduce(PerSample(yTrue, yPred), sampleWeight, ValidMask(yTrue)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -107,6 +107,9 @@ public abstract class Loss
     /// <summary>True when labels are class indices (sparse), checked against the output's class count.</summary>
     internal virtual bool SparseLabels => false;
 
+    /// <summary>A sparse label value that is ignored rather than checked (Keras's <c>ignore_class</c>), or null.</summary>
+    internal virtual int? IgnoredLabel => null;
+
     /// <summary>Per-sample losses from logits, for losses that fuse the model's final softmax (<see cref="FusesSoftmax"/>).</summary>
     internal virtual Tensor PerSampleFromLogits(Tensor yTrue, Tensor logits) =>
         throw new InvalidOperationException($"{Name} does not fuse a softmax.");
@@ -116,15 +119,42 @@ public abstract class Loss
     {
         using var scope = NewDisposeScope();
         var perSample = outputIsLogits ? PerSampleFromLogits(labels, output) : PerSample(labels, output);
-        return Reduce(perSample, sampleWeight).MoveToOuterDisposeScope();
+        return Reduce(perSample, sampleWeight, ValidMask(labels)).MoveToOuterDisposeScope();
     }
 
-    Tensor Reduce(Tensor values, Tensor? sampleWeight)
+    /// <summary>
+    /// Which per-sample losses count (Keras's loss mask, e.g. labels equal to <c>ignoreClass</c> do not), shaped like
+    /// <see cref="PerSample"/>'s result; null when all count.
+    /// </summary>
+    private protected virtual Tensor? ValidMask(Tensor yTrue) => null;
+
+    Tensor Reduce(Tensor values, Tensor? sampleWeight, Tensor? mask)
     {
+        Tensor? w = null;
         if (sampleWeight is not null)
         {
-            var w = sampleWeight.to_type(values.dtype);
+            w = sampleWeight.to_type(values.dtype);
             if (w.device != values.device) w = w.to(values.device);
+        }
+        if (mask is not null)
+        {
+            // Keras's apply_mask: the mask joins the sample weights; for the means, the kept values are weighted by
+            // total / kept, so the mean runs over the kept values only (and is 0 when none is kept).
+            var kept = mask.to_type(values.dtype);
+            if (Reduction is "sum_over_batch_size" or "mean")
+            {
+                using var total = ((double)mask.numel()).ToScalar();
+                kept = kept.mul(DivideNoNan(full([], total, values.dtype, values.device), kept.sum()));
+            }
+            if (w is null) w = kept;
+            else
+            {
+                var (a, b) = SameRank(kept, w);
+                w = a.mul(b);
+            }
+        }
+        if (w is not null)
+        {
             (values, w) = SameRank(values, w);
             values = values.mul(w);
         }
@@ -133,9 +163,19 @@ public abstract class Loss
         return Reduction switch
         {
             "sum" => sum,
-            "mean_with_sample_weight" when sampleWeight is not null => DivideNoNan(sum, sampleWeight.to_type(sum.dtype).to(sum.device).sum()),
+            "mean_with_sample_weight" when w is not null => DivideNoNan(sum, w.sum()),
             _ => values.numel() == 0 ? zeros_like(sum) : DivideBy(sum, values.numel()),
         };
+    }
+
+    /// <summary>The loss's class axis (Keras's <c>axis</c>) moved last, after checking it against the predictions' rank.</summary>
+    private protected Tensor ClassAxisLast(Tensor t, int axis, Tensor yPred)
+    {
+        long rank = yPred.dim();
+        if (axis < -rank || axis >= rank || rank == 0)
+            throw new ArgumentException(
+                $"{Name}: axis={axis} is out of bounds for predictions (y_pred) of rank {rank}, shape {Shape(yPred)}; expected an axis in [{-rank}, {rank}).");
+        return axis == -1 || axis == rank - 1 ? t : t.movedim([axis], [-1]);
     }
 
     static Tensor DivideBy(Tensor sum, long count)

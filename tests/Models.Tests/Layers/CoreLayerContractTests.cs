@@ -31,6 +31,9 @@ public class CoreLayerContractTests
     public void Dropout() => LayerContract.Run(() => new Dropout(0.5), [[8]], 0, 0, ["rate"], expectedOutputShape: [8]);
 
     [Fact]
+    public void Dropout_seeded() => LayerContract.Run(() => new Dropout(0.5, seed: 3), [[8]], 0, 0, ["rate", "seed"], expectedOutputShape: [8]);
+
+    [Fact]
     public void Rescaling() => LayerContract.Run(() => new Rescaling(1 / 255.0, offset: -1), [[4, 4, 3]], 0, 0, ["scale", "offset"], expectedOutputShape: [4, 4, 3]);
 
     [Fact]

@@ -42,9 +42,9 @@ public class LossOracleTests
         string reduction = config.TryGetProperty("reduction", out var r) ? r.GetString()! : "sum_over_batch_size";
         return name switch
         {
-            "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(logits, reduction),
-            "categorical_crossentropy" => new CategoricalCrossentropy(logits, smoothing, reduction),
-            "binary_crossentropy" => new BinaryCrossentropy(logits, smoothing, reduction),
+            "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(logits, reduction: reduction),
+            "categorical_crossentropy" => new CategoricalCrossentropy(logits, smoothing, reduction: reduction),
+            "binary_crossentropy" => new BinaryCrossentropy(logits, smoothing, reduction: reduction),
             "mean_squared_error" => new MeanSquaredError(reduction),
             "mean_absolute_error" => new MeanAbsoluteError(reduction),
             "huber" => new Huber(config.TryGetProperty("delta", out var d) ? d.GetDouble() : 1.0, reduction),
