@@ -23,20 +23,14 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        var loss = _loss ?? throw NotCompiled(nameof(TrainOnBatch));
+        if (_loss is null) throw NotCompiled(nameof(TrainOnBatch));
         var (samples, _) = CheckArrays(x, y);
         CheckSampleWeight(sampleWeight, samples);
-        var optimizer = TrainingUpdater();
-        using var classTable = ClassWeightTable(classWeight);
+        var updater = TrainingUpdater();
+        using var plan = Plan(nameof(TrainOnBatch), single: true, classWeight);
         using var scope = NewDisposeScope();
-        var labels = y.device == Device ? y : y.to(Device);
-        var weights = SampleWeights(sampleWeight?.to(Device), classTable, labels);
-        var (output, value) = ForwardAndLoss(loss, PrepareInput(x), labels, training: true, "y", weights);
-        if (HasRegularizers) value = value + stack(Losses).sum();
-        optimizer.ZeroGrad();
-        value.backward();
-        optimizer.Step();
-        return BatchResult(loss, output, labels, value);
+        var (outputs, labels, total, parts) = Step(plan, updater, [x], [y], sampleWeight is null ? null : [sampleWeight], plan.LabelArguments("y"));
+        return BatchResult(plan, samples, outputs, labels, total, parts);
     }
 
     /// <summary>Scores one batch without updating anything (Keras's <c>model.test_on_batch</c>).</summary>
@@ -48,14 +42,14 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        var loss = _loss ?? throw NotCompiled(nameof(TestOnBatch));
+        if (_loss is null) throw NotCompiled(nameof(TestOnBatch));
         var (samples, _) = CheckArrays(x, y);
         CheckSampleWeight(sampleWeight, samples);
+        using var plan = Plan(nameof(TestOnBatch), single: true);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var labels = y.device == Device ? y : y.to(Device);
-        var (output, value) = ForwardAndLoss(loss, PrepareInput(x), labels, training: false, "y", sampleWeight?.to(Device));
-        return BatchResult(loss, output, labels, value);
+        var (outputs, labels, total, parts) = Step(plan, updater: null, [x], [y], sampleWeight is null ? null : [sampleWeight], plan.LabelArguments("y"));
+        return BatchResult(plan, samples, outputs, labels, total, parts);
     }
 
     /// <summary>Runs the model on one batch in inference mode (Keras's <c>model.predict_on_batch</c>).</summary>
@@ -67,14 +61,17 @@ public partial class Model
         CheckFeatures(x, nameof(x));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return Forward(PrepareInput(x), training: false).ToNDArray();
+        var outputs = Invoke(PrepareInputs([x], Device), training: false);
+        if (outputs.Count != 1)
+            throw new InvalidOperationException($"Model \"{Name}\" has {outputs.Count} outputs; PredictOnBatch on a single tensor is for a model with one output.");
+        return outputs[0].ToNDArray();
     }
 
-    EvaluationResult BatchResult(Losses.Loss loss, Tensor output, Tensor labels, Tensor value)
+    /// <summary>The batch's logs, computed during its step: the loss Fit's progress bar would show after this one batch.</summary>
+    static EvaluationResult BatchResult(StepPlan plan, long samples, IReadOnlyList<Tensor> outputs, Tensor[] labels, Tensor total, Tensor[] parts)
     {
-        var metrics = _metricNames.Select(n => Metric.Create(n, loss)).ToArray();
-        using (no_grad())
-            foreach (var m in metrics) m.Update(output, labels);
-        return new EvaluationResult(Logs(value.item<float>(), metrics, ""));
+        var tally = new OutputTally(plan);
+        using (no_grad()) tally.Add(samples, total, parts, outputs, labels);
+        return new EvaluationResult(tally.Logs());
     }
 }

@@ -34,11 +34,10 @@ public partial class Model
         if (_loss is null && _outputLosses is not null)
             return Fit<Tensor, Tensor>(dataset, epochs, validationData, verbose, callbacks, stepsPerEpoch, validationSteps, initialEpoch, classWeight);
         CheckBatchArguments(1, epochs, verbose);
-        if (_loss is null) throw NotCompiled(nameof(Fit));
-        using var train = new DatasetBatches(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
-        using var validation = validationData is null ? null
-            : new DatasetBatches(validationData, validationSteps, nameof(Fit), nameof(validationData), nameof(validationSteps));
-        return FitCore(train, validation, epochs, verbose, labelsChecked: false, callbacks, initialEpoch, classWeight);
+        using var plan = Plan(nameof(Fit), single: true, classWeight);
+        using var train = Pairs(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
+        using var validation = validationData is null ? null : Pairs(validationData, validationSteps, nameof(Fit), nameof(validationData), nameof(validationSteps));
+        return FitLoop(plan, train, validation, epochs, verbose, callbacks, checkBatches: true, nameof(dataset), initialEpoch);
     }
 
     /// <summary>Scores the model on a dataset of (features, labels) batches.</summary>
@@ -52,9 +51,9 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(dataset);
         if (_loss is null && _outputLosses is not null) return Evaluate<Tensor, Tensor>(dataset, verbose, callbacks, steps);
         CheckBatchArguments(1, 1, verbose);
-        if (_loss is null) throw NotCompiled(nameof(Evaluate));
-        using var source = new DatasetBatches(dataset, steps, nameof(Evaluate), nameof(dataset), nameof(steps));
-        return EvaluateCore(source, verbose, labelsChecked: false, CallbackList.Create(callbacks, this), nameof(dataset));
+        using var plan = Plan(nameof(Evaluate), single: true);
+        using var source = Pairs(dataset, steps, nameof(Evaluate), nameof(dataset), nameof(steps));
+        return new EvaluationResult(EvaluateLoop(plan, source, verbose, CallbackList.Create(callbacks, this), checkBatches: true, nameof(dataset)));
     }
 
     /// <summary>Runs the model over a dataset of feature batches and returns all outputs as one host array.</summary>
@@ -66,58 +65,11 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, 1, verbose);
-        using var source = new DatasetBatches<Tensor>(dataset, steps, nameof(Predict), nameof(dataset), nameof(steps));
-        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
-        return CollectPredictions(Owned(source.GetEnumerator()), batch => batch, bar, source.Steps, checkArgument: nameof(dataset));
-
-        static IEnumerator<Tensor> Owned(IEnumerator<Tensor> batches)
-        {
-            using (batches)
-                while (batches.MoveNext()) yield return batches.Current;
-        }
+        using var source = new DatasetListBatches<Tensor>(dataset, batch => ([batch], []), steps, nameof(Predict), nameof(dataset), nameof(steps));
+        return PredictLoop(source, verbose, single: true, checkBatches: true, nameof(dataset))[0];
     }
 
-    /// <summary>
-    /// Runs inference batch by batch, each in its own dispose scope (only the host-side outputs survive a batch), and
-    /// concatenates the outputs. Every batch from <paramref name="batches"/> is disposed after use.
-    /// </summary>
-    NDArray CollectPredictions<T>(IEnumerator<T> batches, Func<T, Tensor> features, ProgressBar? bar, int? steps, string? checkArgument = null)
-    {
-        var outputs = new List<Tensor>();
-        try
-        {
-            int step = 0;
-            using (batches)
-            using (no_grad())
-                while (true)
-                {
-                    using var scope = NewDisposeScope();
-                    if (!batches.MoveNext()) break;
-                    var item = batches.Current;
-                    var batch = features(item);
-                    try
-                    {
-                        if (checkArgument is not null) CheckFeatures(batch, checkArgument);
-                        outputs.Add(Forward(PrepareInput(batch), training: false).cpu().MoveToOuterDisposeScope());
-                    }
-                    finally
-                    {
-                        if (item is IDisposable d) d.Dispose();
-                        else if (item is ValueTuple<Tensor, Tensor> pair) { pair.Item1.Dispose(); pair.Item2.Dispose(); }
-                    }
-                    step++;
-                    bar?.Update(step, [], finalize: step == steps);
-                }
-            if (outputs.Count == 0)
-                throw new ArgumentException(
-                    $"Predict: the {checkArgument ?? "input"} produced no batch; expected at least one sample.", checkArgument ?? "x");
-            if (step != steps) bar?.Update(step, [], finalize: true);
-            using var all = outputs.Count == 1 ? outputs[0].contiguous() : cat(outputs, 0);
-            return all.ToNDArray();
-        }
-        finally
-        {
-            foreach (var o in outputs) o.Dispose();
-        }
-    }
+    /// <summary>A dataset of (features, labels) batches as the step loop's arrays of one.</summary>
+    static DatasetListBatches<(Tensor, Tensor)> Pairs(Dataset<(Tensor, Tensor)> dataset, int? steps, string operation, string argument, string stepsArgument) =>
+        new(dataset, pair => ([pair.Item1], [pair.Item2]), steps, operation, argument, stepsArgument);
 }

@@ -95,24 +95,36 @@ public partial class Model
     /// <param name="x">One tensor per model input, in <see cref="Inputs"/> order, all with the same number of samples.</param>
     /// <param name="y">One tensor of labels per model output, in <see cref="Outputs"/> order.</param>
     /// <param name="batchSize">Samples per gradient step.</param>
-    /// <param name="epochs">Passes over the samples.</param>
-    /// <param name="shuffle">Reshuffle the samples every epoch (one permutation for all arrays).</param>
+    /// <param name="epochs">The epoch to stop at: training runs epochs <paramref name="initialEpoch"/> to <paramref name="epochs"/> - 1.</param>
+    /// <param name="shuffle">Reshuffle the training samples every epoch (one permutation for all arrays).</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
     /// <param name="callbacks">Callbacks called during training.</param>
-    /// <param name="validationData">Inputs and labels scored after each epoch (logged with "val_"), or null.</param>
+    /// <param name="validationData">Inputs and labels scored after each epoch (logged with "val_"), or null; it overrides <paramref name="validationSplit"/>, as in Keras.</param>
+    /// <param name="validationSplit">Fraction of the samples of every array, taken from the end before shuffling as in Keras, held out and scored after each epoch.</param>
+    /// <param name="sampleWeight">
+    /// Weight of each sample in the loss (Keras's <c>sample_weight</c>): one tensor of shape (samples) for every output, a
+    /// list with one per output in <see cref="Outputs"/> order, or a dictionary keyed by output name (outputs not listed are unweighted).
+    /// </param>
+    /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>), for a model with one output only, as in Keras.</param>
+    /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>
     /// <returns>Per-epoch "loss", "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;" entries.</returns>
-    /// <exception cref="ArgumentException">A count, sample count or shape does not fit the model.</exception>
+    /// <exception cref="ArgumentException">A count, sample count or shape does not fit the model, or classWeight is given for several outputs.</exception>
     /// <exception cref="InvalidOperationException">The model was not compiled.</exception>
     public History Fit(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32, int epochs = 1, bool shuffle = true, int verbose = 1,
-        IEnumerable<Callback>? callbacks = null, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null)
+        IEnumerable<Callback>? callbacks = null, (IReadOnlyList<Tensor> X, IReadOnlyList<Tensor> Y)? validationData = null, double validationSplit = 0,
+        SampleWeight? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0)
     {
         CheckBatchArguments(batchSize, epochs, verbose);
         BuildFrom(x);
         OutputLosses(nameof(Fit));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
-        var validation = validationData is { } v
-            ? new TensorListBatches(v.X, v.Y, CheckInputsAndLabels(v.X, v.Y, "validationData", "validationData"), batchSize, shuffle: false) : null;
-        return FitOutputs(new TensorListBatches(x, y, samples, batchSize, shuffle), validation, epochs, verbose, callbacks, checkBatches: false, "y");
+        long training = TrainingSamples(validationSplit, samples);
+        var weights = sampleWeight?.PerOutput(OutputNames(nameof(Fit)), samples, Name);
+        (Tensor[], Tensor[], long)? validation = validationData is { } v
+            ? ([.. v.X], [.. v.Y], CheckInputsAndLabels(v.X, v.Y, "validationData", "validationData")) : null;
+        using var plan = Plan(nameof(Fit), single: false, classWeight);
+        return FitArrays(plan, [.. x], [.. y], weights, validation is null ? training : samples, validation, batchSize, epochs, shuffle, verbose, callbacks,
+            initialEpoch);
     }
 
     /// <summary>
@@ -131,7 +143,7 @@ public partial class Model
     /// <param name="stepsPerEpoch">Batches per epoch; required for an infinite dataset (<c>Repeat()</c>), whose iteration then continues across epochs.</param>
     /// <param name="validationSteps">Batches of <paramref name="validationData"/> per validation; required when it is infinite.</param>
     /// <param name="initialEpoch">The epoch to start from (to resume a previous training run).</param>
-    /// <param name="classWeight">Not supported with several outputs (as in Keras): must be null. Present so that this overload has the same parameters as the single-output one.</param>
+    /// <param name="classWeight">Weight of each class index in the loss (Keras's <c>class_weight</c>), for a model with one output only, as in Keras.</param>
     /// <returns>Per-epoch "loss", "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;" entries.</returns>
     /// <exception cref="ArgumentException">The element structure does not fit the model (the message names the input or output), a batch's shape or labels do not fit, the dataset is empty, or it is infinite without <paramref name="stepsPerEpoch"/>.</exception>
     /// <exception cref="InvalidOperationException">The model was not compiled, or is a subclassed model not built yet.</exception>
@@ -141,17 +153,12 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, epochs, verbose);
-        OutputLosses(nameof(Fit));
-        if (initialEpoch < 0 || initialEpoch >= epochs)
-            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"Fit: initialEpoch must be in [0, epochs) = [0, {epochs}).");
-        if (classWeight is not null)
-            throw new ArgumentException(
-                $"Fit: classWeight is not supported for model \"{Name}\" with several inputs or outputs (as in Keras); weight the outputs with Compile's lossWeights.",
-                nameof(classWeight));
+        CheckInitialEpoch(initialEpoch, epochs);
+        using var plan = Plan(nameof(Fit), single: false, classWeight);
         using var train = LabelledBatches(dataset, stepsPerEpoch, nameof(Fit), nameof(dataset), nameof(stepsPerEpoch));
         using var validation = validationData is null ? null
             : LabelledBatches(validationData, validationSteps, nameof(Fit), nameof(validationData), nameof(validationSteps));
-        return FitOutputs(train, validation, epochs, verbose, callbacks, checkBatches: true, nameof(dataset), initialEpoch);
+        return FitLoop(plan, train, validation, epochs, verbose, callbacks, checkBatches: true, nameof(dataset), initialEpoch);
     }
 
     /// <summary>Scores a model with several inputs and/or outputs on a dataset of (inputs, labels) batches; structures as for <see cref="Fit{TInputs, TLabels}"/>.</summary>
@@ -167,9 +174,9 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(dataset);
         CheckBatchArguments(1, 1, verbose);
-        OutputLosses(nameof(Evaluate));
+        using var plan = Plan(nameof(Evaluate), single: false);
         using var source = LabelledBatches(dataset, steps, nameof(Evaluate), nameof(dataset), nameof(steps));
-        return new EvaluationResult(EvaluateOutputs(source, verbose, CallbackList.Create(callbacks, this), checkBatches: true, nameof(dataset)));
+        return new EvaluationResult(EvaluateLoop(plan, source, verbose, CallbackList.Create(callbacks, this), checkBatches: true, nameof(dataset)));
     }
 
     /// <summary>
@@ -190,7 +197,7 @@ public partial class Model
         BatchStructure.Require(typeof(TInputs), nameof(Predict), nameof(dataset), "inputs");
         using var source = new DatasetListBatches<TInputs>(dataset, element => (BatchStructure.Flatten(element, inputs, Name, nameof(dataset), "input"), []),
             steps, nameof(Predict), nameof(dataset), nameof(steps));
-        return PredictOutputs(source, verbose, checkBatches: true, nameof(dataset));
+        return PredictLoop(source, verbose, single: false, checkBatches: true, nameof(dataset));
     }
 
     DatasetListBatches<(TInputs, TLabels)> LabelledBatches<TInputs, TLabels>(Dataset<(TInputs, TLabels)> dataset, int? steps, string operation, string argument,
@@ -204,97 +211,29 @@ public partial class Model
             steps, operation, argument, stepsArgument);
     }
 
-    /// <summary>
-    /// The one epoch/step loop of models with several inputs or outputs, whatever feeds it (tensor lists or datasets).
-    /// <paramref name="checkBatches"/>: check every batch's structure and shapes (data not checked up front).
-    /// </summary>
-    History FitOutputs(IMultiBatchSource train, IMultiBatchSource? validation, int epochs, int verbose, IEnumerable<Callback>? callbacks, bool checkBatches,
-        string argument, int initialEpoch = 0)
-    {
-        var losses = OutputLosses(nameof(Fit));
-        var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
-        var weights = _lossWeights ?? [.. losses.Select(_ => 1.0)];
-        var hooks = CallbackList.Create(callbacks, this);
-        var updater = TrainingUpdater();
-        var history = new History();
-        var writer = ProgressWriter ?? Console.Out;
-        IReadOnlyDictionary<string, double> lastLogs = CallbackList.EmptyLogs;
-        StopTraining = false;
-        hooks.TrainBegin();
-        for (int epoch = initialEpoch; epoch < epochs; epoch++)
-        {
-            hooks.EpochBegin(epoch);
-            if (verbose > 0) writer.WriteLine($"Epoch {epoch + 1}/{epochs}");
-            var bar = verbose > 0 ? NewProgressBar(train.Steps, verbose) : null;
-            var tally = new OutputTally(this, losses, metricNames);
-            int step = 0;
-            using (var batches = train.GetEnumerator())
-                while (true)
-                {
-                    // Everything a step allocates (the batch, activations, gradients' wrappers) dies here.
-                    using var scope = NewDisposeScope();
-                    if (!batches.MoveNext()) break;
-                    var (xb, yb) = batches.Current;
-                    try
-                    {
-                        hooks.TrainBatchBegin(step);
-                        long length = checkBatches ? CheckInputsAndLabels(xb, yb, argument, argument) : xb[0].shape[0];
-                        var inputs = xb.Select(PrepareInput).ToArray();
-                        var labels = yb.Select(t => t.to(Device)).ToArray();
-                        var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: true, argument);
-                        if (HasRegularizers) total = total + stack(Losses).sum();
-                        updater.ZeroGrad();
-                        total.backward();
-                        updater.Step();
-                        using (no_grad()) tally.Add(length, total, parts, outputs, labels);
-                    }
-                    finally
-                    {
-                        DisposeBatch(xb, yb);
-                    }
-                    step++;
-                    if (bar is not null || hooks.Any)
-                    {
-                        var batchLogs = tally.Logs();
-                        bar?.Update(step, batchLogs, finalize: false);
-                        if (hooks.Any) hooks.TrainBatchEnd(step - 1, ToDictionary(batchLogs));
-                    }
-                    if (StopTraining) break;
-                }
-            if (step == 0) throw new ArgumentException("The training data is empty: no batch was produced for epoch " + (epoch + 1) + ".");
-            var logs = tally.Logs();
-            if (validation is not null)
-                logs.AddRange(EvaluateOutputs(validation, verbose: 0, hooks, checkBatches, "validationData")
-                    .Select(kv => KeyValuePair.Create("val_" + kv.Key, kv.Value)));
-            bar?.Update(step, logs, finalize: true);
-            history.Add(epoch, logs);
-            lastLogs = ToDictionary(logs);
-            hooks.EpochEnd(epoch, lastLogs);
-            if (StopTraining) break;
-        }
-        hooks.TrainEnd(lastLogs);
-        return history;
-    }
-
-    static void DisposeBatch(Tensor[] x, Tensor[] y)
-    {
-        foreach (var t in x) t.Dispose();
-        foreach (var t in y) t.Dispose();
-    }
-
-    /// <summary>Trains with inputs keyed by <see cref="Input"/> layer name and labels keyed by output layer name (Keras's dictionaries).</summary>
+    /// <summary>Trains with inputs keyed by <see cref="Input"/> layer name and labels keyed by output layer name (Keras's dictionaries); see the list overload.</summary>
     /// <param name="x">A tensor for every model input, by name.</param>
     /// <param name="y">Labels for every model output, by name.</param>
     /// <param name="batchSize">Samples per gradient step.</param>
-    /// <param name="epochs">Passes over the samples.</param>
-    /// <param name="shuffle">Reshuffle the samples every epoch.</param>
+    /// <param name="epochs">The epoch to stop at.</param>
+    /// <param name="shuffle">Reshuffle the training samples every epoch.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
     /// <param name="callbacks">Callbacks called during training.</param>
+    /// <param name="validationData">Inputs and labels by name, scored after each epoch (logged with "val_"), or null; it overrides <paramref name="validationSplit"/>.</param>
+    /// <param name="validationSplit">Fraction of the samples of every array, taken from the end before shuffling, held out and scored after each epoch.</param>
+    /// <param name="sampleWeight">Weight of each sample in the loss: one tensor for every output, one per output in order, or a dictionary keyed by output name.</param>
+    /// <param name="classWeight">Weight of each class index in the loss, for a model with one output only.</param>
+    /// <param name="initialEpoch">The epoch to start from.</param>
     /// <returns>Per-epoch losses and metrics.</returns>
     /// <exception cref="ArgumentException">A name is missing or names no input/output (the message lists the names).</exception>
     public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int batchSize = 32, int epochs = 1, bool shuffle = true,
-        int verbose = 1, IEnumerable<Callback>? callbacks = null) =>
-        Fit(ByName(x, InputNames(nameof(Fit)), "x", "input"), ByName(y, OutputNames(nameof(Fit)), "y", "output"), batchSize, epochs, shuffle, verbose, callbacks);
+        int verbose = 1, IEnumerable<Callback>? callbacks = null, (IReadOnlyDictionary<string, Tensor> X, IReadOnlyDictionary<string, Tensor> Y)? validationData = null,
+        double validationSplit = 0, SampleWeight? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0) =>
+        Fit(ByName(x, InputNames(nameof(Fit)), "x", "input"), ByName(y, OutputNames(nameof(Fit)), "y", "output"), batchSize, epochs, shuffle, verbose, callbacks,
+            validationData is { } v
+                ? (ByName(v.X, InputNames(nameof(Fit)), "validationData", "input"), ByName(v.Y, OutputNames(nameof(Fit)), "validationData", "output"))
+                : null,
+            validationSplit, sampleWeight, classWeight, initialEpoch);
 
     /// <summary>Scores a model with several inputs and/or outputs (Keras's <c>evaluate(x=[...], y=[...])</c>).</summary>
     /// <param name="x">One tensor per model input.</param>
@@ -308,7 +247,8 @@ public partial class Model
         BuildFrom(x);
         OutputLosses(nameof(Evaluate));
         long samples = CheckInputsAndLabels(x, y, "x", "y");
-        return new EvaluationResult(EvaluateOutputs(new TensorListBatches(x, y, samples, batchSize, shuffle: false), verbose, CallbackList.Create(null, this),
+        using var plan = Plan(nameof(Evaluate), single: false);
+        return new EvaluationResult(EvaluateLoop(plan, new TensorBatches(x, y, null, samples, batchSize, shuffle: false), verbose, CallbackList.Create(null, this),
             checkBatches: false, "y"));
     }
 
@@ -330,7 +270,7 @@ public partial class Model
     {
         CheckBatchArguments(batchSize, 1, verbose);
         long samples = CheckInputs(x, "x");
-        return PredictOutputs(new TensorListBatches(x, [], samples, batchSize, shuffle: false), verbose, checkBatches: false, "x");
+        return PredictLoop(new TensorBatches(x, [], null, samples, batchSize, shuffle: false), verbose, single: false, checkBatches: false, "x");
     }
 
     /// <summary>Runs the model on inputs keyed by input layer name; one array per output.</summary>
@@ -340,117 +280,6 @@ public partial class Model
     /// <returns>Per output, one row per sample.</returns>
     public NDArray[] Predict(IReadOnlyDictionary<string, Tensor> x, int batchSize = 32, int verbose = 1) =>
         Predict(ByName(x, InputNames(nameof(Predict)), "x", "input"), batchSize, verbose);
-
-    /// <summary>Scores batches (the validation of <see cref="FitOutputs"/> and every multi-output Evaluate); each batch in its own dispose scope.</summary>
-    List<KeyValuePair<string, double>> EvaluateOutputs(IMultiBatchSource source, int verbose, CallbackList hooks, bool checkBatches, string argument)
-    {
-        var losses = OutputLosses(nameof(Evaluate));
-        var metricNames = _outputMetricNames ?? [.. losses.Select(_ => _metricNames)];
-        var weights = _lossWeights ?? [.. losses.Select(_ => 1.0)];
-        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
-        hooks.TestBegin();
-        var tally = new OutputTally(this, losses, metricNames);
-        int step = 0;
-        using (no_grad())
-        using (var batches = source.GetEnumerator())
-            while (true)
-            {
-                using var scope = NewDisposeScope();
-                if (!batches.MoveNext()) break;
-                var (xb, yb) = batches.Current;
-                try
-                {
-                    hooks.TestBatchBegin(step);
-                    long length = checkBatches ? CheckInputsAndLabels(xb, yb, argument, argument) : xb[0].shape[0];
-                    var inputs = xb.Select(PrepareInput).ToArray();
-                    var labels = yb.Select(t => t.to(Device)).ToArray();
-                    var (outputs, total, parts) = ForwardAndLosses(losses, weights, inputs, labels, training: false, argument);
-                    tally.Add(length, total, parts, outputs, labels);
-                }
-                finally
-                {
-                    DisposeBatch(xb, yb);
-                }
-                step++;
-                if (bar is not null || hooks.Any)
-                {
-                    var batchLogs = tally.Logs();
-                    bar?.Update(step, batchLogs, finalize: false);
-                    if (hooks.Any) hooks.TestBatchEnd(step - 1, ToDictionary(batchLogs));
-                }
-            }
-        if (step == 0) throw new ArgumentException($"The evaluation data ({argument}) is empty.", argument);
-        var logs = tally.Logs();
-        bar?.Update(step, logs, finalize: true);
-        hooks.TestEnd(ToDictionary(logs));
-        return logs;
-    }
-
-    /// <summary>Inference over batches, each in its own dispose scope (only the host-side outputs survive a batch); one array per output.</summary>
-    NDArray[] PredictOutputs(IMultiBatchSource source, int verbose, bool checkBatches, string argument)
-    {
-        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
-        var collected = new List<Tensor>[OutputNames(nameof(Predict)).Length];
-        for (int i = 0; i < collected.Length; i++) collected[i] = [];
-        try
-        {
-            int step = 0;
-            using (no_grad())
-            using (var batches = source.GetEnumerator())
-                while (true)
-                {
-                    using var scope = NewDisposeScope();
-                    if (!batches.MoveNext()) break;
-                    var (xb, yb) = batches.Current;
-                    try
-                    {
-                        if (checkBatches) CheckInputs(xb, argument);
-                        var outputs = Invoke([.. xb.Select(PrepareInput)], training: false);
-                        for (int i = 0; i < outputs.Count; i++) collected[i].Add(outputs[i].cpu().MoveToOuterDisposeScope());
-                    }
-                    finally
-                    {
-                        DisposeBatch(xb, yb);
-                    }
-                    step++;
-                    bar?.Update(step, [], finalize: step == source.Steps);
-                }
-            if (step == 0) throw new ArgumentException($"Predict: the {argument} produced no batch; expected at least one sample.", argument);
-            if (step != source.Steps) bar?.Update(step, [], finalize: true);
-            return [.. collected.Select(parts =>
-            {
-                using var all = cat(parts, 0);
-                return all.ToNDArray();
-            })];
-        }
-        finally
-        {
-            foreach (var t in collected.SelectMany(c => c)) t.Dispose();
-        }
-    }
-
-    /// <summary>One forward pass, each output's loss (softmax fused where the output is the step's last softmax) and their weighted sum.</summary>
-    (IReadOnlyList<Tensor> Outputs, Tensor Total, Tensor[] Parts) ForwardAndLosses(Loss[] losses, double[] weights, Tensor[] inputs, Tensor[] labels, bool training, string argument)
-    {
-        using (SoftmaxFusion.Record(losses.Any(l => l.FusesSoftmax)))
-        {
-            var outputs = Invoke(inputs, training);
-            if (outputs.Count != losses.Length)
-                throw new InvalidOperationException($"Model \"{Name}\" returned {outputs.Count} outputs for {losses.Length} losses.");
-            var parts = new Tensor[losses.Length];
-            Tensor? total = null;
-            for (int i = 0; i < losses.Length; i++)
-            {
-                CheckLossLabels(losses[i], outputs[i], labels[i], $"{argument} (output \"{OutputNames("Fit")[i]}\")");
-                var logits = losses[i].FusesSoftmax ? SoftmaxFusion.LogitsOf(outputs[i]) : null;
-                parts[i] = logits is not null ? losses[i].Compute(logits, labels[i], outputIsLogits: true) : losses[i].Compute(outputs[i], labels[i], outputIsLogits: false);
-                using var weight = weights[i].ToScalar();
-                var weighted = parts[i].mul(weight);
-                total = total is null ? weighted : total.add(weighted);
-            }
-            return (outputs, total!, parts);
-        }
-    }
 
     Loss[] OutputLosses(string operation)
     {
@@ -547,42 +376,4 @@ public partial class Model
     }
 
     static string Join(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
-
-    /// <summary>Sample-weighted running sums of the total loss, each output's loss and each output's metrics, as Keras logs them.</summary>
-    sealed class OutputTally
-    {
-        readonly string[] _names;
-        readonly Metric[][] _metrics;
-        readonly double[] _partSums;
-        double _totalSum;
-        long _seen;
-
-        public OutputTally(Model model, Loss[] losses, string[][] metricNames)
-        {
-            _names = model.OutputNames("Fit");
-            _metrics = [.. losses.Select((l, i) => metricNames[i].Select(n => Metric.Create(n, l)).ToArray())];
-            _partSums = new double[losses.Length];
-        }
-
-        public void Add(long samples, Tensor total, Tensor[] parts, IReadOnlyList<Tensor> outputs, Tensor[] labels)
-        {
-            _totalSum += total.item<float>() * samples;
-            for (int i = 0; i < parts.Length; i++) _partSums[i] += parts[i].item<float>() * samples;
-            _seen += samples;
-            for (int i = 0; i < _metrics.Length; i++)
-                foreach (var m in _metrics[i]) m.Update(outputs[i], labels[i]);
-        }
-
-        /// <summary>Keras's names: "loss"; with several outputs also "&lt;output&gt;_loss"; metrics "&lt;output&gt;_&lt;metric&gt;" (plain with one output).</summary>
-        public List<KeyValuePair<string, double>> Logs()
-        {
-            bool several = _names.Length > 1;
-            var logs = new List<KeyValuePair<string, double>> { KeyValuePair.Create("loss", _totalSum / Math.Max(_seen, 1)) };
-            if (several)
-                for (int i = 0; i < _names.Length; i++) logs.Add(KeyValuePair.Create($"{_names[i]}_loss", _partSums[i] / Math.Max(_seen, 1)));
-            for (int i = 0; i < _names.Length; i++)
-                foreach (var m in _metrics[i]) logs.Add(KeyValuePair.Create(several ? $"{_names[i]}_{m.Name}" : m.Name, m.Result));
-            return logs;
-        }
-    }
 }

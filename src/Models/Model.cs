@@ -358,16 +358,10 @@ public partial class Model : Layer
         CheckBatchArguments(batchSize, epochs, verbose);
         RequireOneOutput(x, nameof(Fit));
         var (samples, _) = CheckArrays(x, y);
-        long validation = (long)Math.Floor(samples * validationSplit);
-        long training = samples - validation;
-        if (validationSplit > 0 && (validation == 0 || training == 0))
-            throw new ArgumentException(
-                $"validationSplit={validationSplit} leaves {training} training and {validation} validation samples out of {samples}; both must be at least 1.",
-                nameof(validationSplit));
+        long training = TrainingSamples(validationSplit, samples);
         CheckSampleWeight(sampleWeight, samples);
-        var train = new TensorBatches(x, y, 0, training, batchSize, shuffle, sampleWeight);
-        var val = validation > 0 ? new TensorBatches(x, y, training, validation, batchSize, shuffle: false) : null;
-        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks, initialEpoch, classWeight);
+        using var plan = Plan(nameof(Fit), single: true, classWeight);
+        return FitArrays(plan, [x], [y], sampleWeight is null ? null : [sampleWeight], training, null, batchSize, epochs, shuffle, verbose, callbacks, initialEpoch);
     }
 
     /// <summary>Trains on in-memory tensors with explicit validation data (Keras's <c>validation_data=(x_val, y_val)</c>).</summary>
@@ -395,9 +389,9 @@ public partial class Model : Layer
         var (samples, _) = CheckArrays(x, y);
         var (valSamples, _) = CheckArrays(validationData.X, validationData.Y, "validationData");
         CheckSampleWeight(sampleWeight, samples);
-        var train = new TensorBatches(x, y, 0, samples, batchSize, shuffle, sampleWeight);
-        var val = new TensorBatches(validationData.X, validationData.Y, 0, valSamples, batchSize, shuffle: false);
-        return FitCore(train, val, epochs, verbose, labelsChecked: true, callbacks, initialEpoch, classWeight);
+        using var plan = Plan(nameof(Fit), single: true, classWeight);
+        return FitArrays(plan, [x], [y], sampleWeight is null ? null : [sampleWeight], samples, ([validationData.X], [validationData.Y], valSamples),
+            batchSize, epochs, shuffle, verbose, callbacks, initialEpoch);
     }
 
     static void CheckSampleWeight(Tensor? sampleWeight, long samples)
@@ -441,7 +435,9 @@ public partial class Model : Layer
         CheckBatchArguments(batchSize, 1, verbose);
         RequireOneOutput(x, nameof(Evaluate));
         var (samples, _) = CheckArrays(x, y);
-        return EvaluateCore(new TensorBatches(x, y, 0, samples, batchSize, shuffle: false), verbose, labelsChecked: true, CallbackList.Create(callbacks, this), "y");
+        using var plan = Plan(nameof(Evaluate), single: true);
+        return new EvaluationResult(EvaluateLoop(plan, new TensorBatches([x], [y], null, samples, batchSize, shuffle: false), verbose, CallbackList.Create(callbacks, this),
+            checkBatches: false, "y"));
     }
 
     /// <summary>Scores the model on NumSharp arrays; see the tensor overload.</summary>
@@ -474,9 +470,7 @@ public partial class Model : Layer
         if (samples == 0)
             throw new ArgumentException(
                 $"Predict: x holds 0 samples (shape ({string.Join(", ", x.shape)})); expected at least one sample along the first axis.", nameof(x));
-        var source = new TensorBatches(x, null, 0, samples, batchSize, shuffle: false);
-        var bar = verbose > 0 ? NewProgressBar(source.Steps, verbose) : null;
-        return CollectPredictions(source.GetEnumerator(), batch => batch.X, bar, source.Steps);
+        return PredictLoop(new TensorBatches([x], [], null, samples, batchSize, shuffle: false), verbose, single: true, checkBatches: false, nameof(x))[0];
     }
 
     /// <summary>Runs the model on a NumSharp array; see the tensor overload.</summary>

@@ -69,19 +69,3 @@ internal sealed class DatasetBatches<T> : IDisposable
         _continuing = null;
     }
 }
-
-/// <summary>(features, labels) batches from a dataset, as a training source.</summary>
-internal sealed class DatasetBatches(Dataset<(Tensor, Tensor)> dataset, int? steps, string operation, string argument, string stepsArgument) : IBatchSource, IDisposable
-{
-    readonly DatasetBatches<(Tensor, Tensor)> _inner = new(dataset, steps, operation, argument, stepsArgument);
-
-    public int? Steps => _inner.Steps;
-
-    public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()
-    {
-        using var e = _inner.GetEnumerator();
-        while (e.MoveNext()) yield return e.Current;
-    }
-
-    public void Dispose() => _inner.Dispose();
-}

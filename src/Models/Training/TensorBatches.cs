@@ -1,64 +1,62 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Training;
 
-/// <summary>Batches over in-memory (x, y) tensors, reshuffled each epoch; each yielded pair is new and owned by the caller.</summary>
-internal sealed class TensorBatches : IBatchSource
+/// <summary>
+/// Batches over in-memory input, label and sample-weight tensors that share their first (sample) axis, reshuffled each
+/// epoch with one permutation for all of them; each yielded tensor is new (a view or a gathered copy) and owned by the
+/// caller. A weight tensor given for several outputs is gathered once per batch.
+/// </summary>
+internal sealed class TensorBatches(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, IReadOnlyList<Tensor?>? sampleWeight, long samples, int batchSize,
+    bool shuffle) : IBatchSource
 {
-    readonly Tensor _x;
-    readonly Tensor? _y;
-    readonly long _start;
-    readonly long _count;
-    readonly int _batchSize;
-    readonly bool _shuffle;
-    readonly Tensor? _weights;
+    public int? Steps => (int)((samples + batchSize - 1) / batchSize);
 
-    public TensorBatches(Tensor x, Tensor? y, long start, long count, int batchSize, bool shuffle, Tensor? sampleWeight = null)
+    public IEnumerator<(Tensor[] X, Tensor[] Y, Tensor?[]? SampleWeight)> GetEnumerator()
     {
-        (_x, _y, _start, _count, _batchSize, _shuffle, _weights) = (x, y, start, count, batchSize, shuffle, sampleWeight);
-    }
-
-    /// <inheritdoc />
-    public Tensor? CurrentSampleWeight { get; private set; }
-
-    public int? Steps => (int)((_count + _batchSize - 1) / _batchSize);
-
-    public long Count => _count;
-
-    public IEnumerator<(Tensor X, Tensor Y)> GetEnumerator()
-    {
-        // One permutation per epoch; batches are gathered with index_select (a copy the step owns).
         Tensor? order = null;
         try
         {
-            if (_shuffle)
+            // libtorch's generator (the package's one random source, seeded by Utils.SetRandomSeed); lives across
+            // steps, so it must not belong to a step's dispose scope.
+            if (shuffle) order = randperm(samples, ScalarType.Int64).DetachFromDisposeScope();
+            for (long begin = 0; begin < samples; begin += batchSize)
             {
-                // libtorch's generator: the one random source of the package, seeded by Utils.SetRandomSeed.
-                using var permutation = randperm(_count, ScalarType.Int64);
-                // Lives across steps, so it must not belong to the step's dispose scope.
-                using var start = _start.ToScalar();
-                order = (_start == 0 ? permutation.alias() : permutation.add(start, Scalars.One)).DetachFromDisposeScope();
-            }
-            for (long begin = 0; begin < _count; begin += _batchSize)
-            {
-                long length = Math.Min(_batchSize, _count - begin);
-                if (order is not null)
-                {
-                    using var index = order.narrow(0, begin, length);
-                    CurrentSampleWeight = _weights?.index_select(0, index);
-                    yield return (_x.index_select(0, index), _y is null ? empty(0) : _y.index_select(0, index));
-                }
-                else
-                {
-                    CurrentSampleWeight = _weights?.narrow(0, _start + begin, length);
-                    yield return (_x.narrow(0, _start + begin, length), _y is null ? empty(0) : _y.narrow(0, _start + begin, length));
-                }
+                long length = Math.Min(batchSize, samples - begin);
+                using var index = order?.narrow(0, begin, length);
+                var xs = new Tensor[x.Count];
+                for (int i = 0; i < xs.Length; i++) xs[i] = Rows(x[i], index, begin, length);
+                var ys = new Tensor[y.Count];
+                for (int i = 0; i < ys.Length; i++) ys[i] = Rows(y[i], index, begin, length);
+                yield return (xs, ys, Weights(index, begin, length));
             }
         }
         finally
         {
             order?.Dispose();
         }
+    }
+
+    Tensor?[]? Weights(Tensor? index, long begin, long length)
+    {
+        if (sampleWeight is null) return null;
+        var rows = new Tensor?[sampleWeight.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var w = sampleWeight[i];
+            if (w is null) continue;
+            int same = 0;
+            while (!ReferenceEquals(sampleWeight[same], w)) same++;
+            rows[i] = same < i ? rows[same] : Rows(w, index, begin, length);
+        }
+        return rows;
+    }
+
+    static Tensor Rows(Tensor t, Tensor? index, long begin, long length)
+    {
+        if (index is null) return t.narrow(0, begin, length);
+        if (index.device == t.device) return t.index_select(0, index);
+        using var moved = index.to(t.device);
+        return t.index_select(0, moved);
     }
 }
