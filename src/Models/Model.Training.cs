@@ -119,9 +119,11 @@ public partial class Model
         bool training = updater is not null;
         var weights = training ? StepWeights(plan, sampleWeight, labels) : sampleWeight;
         var (outputs, total, parts) = ForwardAndLosses(plan, PrepareInputs(x, device), labels, weights, training, labelArguments);
+        // Keras adds the layers' penalties (model.losses) to the loss in the test step too, so "loss" and "val_loss"
+        // measure the same objective as in training.
+        if (HasRegularizers) total = total.add(stack(Losses).sum(), Scalars.One);
         if (updater is not null)
         {
-            if (HasRegularizers) total = total.add(stack(Losses).sum(), Scalars.One);
             updater.ZeroGrad();
             total.backward();
             updater.Step();

@@ -178,7 +178,8 @@ public partial class Model : Layer
         if (_graph is null && !ReturnsSeveralOutputs)
             throw new NotImplementedException(
                 $"Model \"{Name}\" ({GetType().Name}) has no graph: a subclassed model must override Call(Tensor, bool), or CallMany / CallNamed for several outputs.");
-        return SingleOutput(Invoke([inputs], training));
+        // The graph runs directly, so a subclass's Call can build on base.Call (Keras's super().call(x)) without coming back here.
+        return SingleOutput(_graph is not null ? _graph.Run([inputs], training) : Invoke([inputs], training));
     }
 
     /// <summary>Runs the functional graph on several inputs.</summary>
@@ -188,7 +189,7 @@ public partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (_graph is null && !ReturnsSeveralOutputs) return base.Call(inputs, training);
-        return SingleOutput(Invoke(inputs, training));
+        return SingleOutput(_graph is not null ? _graph.Run(CheckInputCount(inputs), training) : Invoke(inputs, training));
     }
 
     /// <summary>
@@ -202,10 +203,23 @@ public partial class Model : Layer
     public override IReadOnlyList<Tensor> CallMany(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (_graph is not null) return _graph.Run(CheckInputCount(inputs), training);
+        if (_graph is not null)
+        {
+            // A subclass of a functional model that overrides Call runs its Call in Fit and Predict too, as Keras runs a
+            // subclass's call() rather than the graph it was built with.
+            if (OverridesCall) return [inputs.Count == 1 ? Call(inputs[0], training) : Call(inputs, training)];
+            return _graph.Run(CheckInputCount(inputs), training);
+        }
         if (NamesOutputs) return NamedOutputs(CallNamed(inputs, training));
         return base.CallMany(inputs, training);
     }
+
+    /// <summary>Whether a subclass overrides either Call (looked up once per type: reflection is not free on every step).</summary>
+    bool OverridesCall => CallOverrides.GetOrAdd(GetType(), static type =>
+        type.GetMethod(nameof(Call), [typeof(Tensor), typeof(bool)])?.DeclaringType is { } one && one != typeof(Model) && one != typeof(Layer) ||
+        type.GetMethod(nameof(Call), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType is { } many && many != typeof(Model) && many != typeof(Layer));
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> CallOverrides = new();
 
     /// <summary>Output shapes: the functional graph's (after checking the input shapes), else those the subclass's call produces.</summary>
     /// <param name="inputShapes">The shape of one sample of each input.</param>

@@ -115,4 +115,30 @@ public class SubclassingTests
         Assert.Equal([2], model.OutputShape);   // inferred by running the layer once, no shape code in Linear
         model.Dispose();
     }
+
+    /// <summary>A functional model subclassed to change its call (Keras's <c>def call(self, x): return super().call(x) * 2</c>).</summary>
+    sealed class Doubled(KerasTensor inputs, KerasTensor outputs) : Model(inputs, outputs)
+    {
+        public override Tensor Call(Tensor inputs, bool training = false) => base.Call(inputs, training).mul(2);
+    }
+
+    [Fact]
+    public void A_subclass_of_a_functional_model_runs_its_own_call_in_predict_and_fit()
+    {
+        using var scope = NewDisposeScope();
+        var input = new Input([3]);
+        using var model = new Doubled(input, new Dense(2, kernelInitializer: "ones", name: "d").Apply(input));
+        var x = tensor(new float[,] { { 1, 2, 3 }, { 0, 1, 0 } });
+
+        // The graph alone gives the row sums (6, 6) and (1, 1); the subclass doubles them.
+        var expected = tensor(new float[,] { { 12, 12 }, { 2, 2 } });
+        Assert.True(model.Apply(x).eq(expected).all().item<bool>(), "Apply must run the subclass's Call");
+        Assert.Equal([12f, 12f, 2f, 2f], model.Predict(x, verbose: 0).ToArray<float>());
+
+        // Fit and TestOnBatch score the doubled output: labels equal to it give a zero loss, the graph's own output would not.
+        model.Compile("sgd", "mse");
+        Assert.Equal(0, model.TestOnBatch(x, expected)["loss"], 6);
+        var history = model.Fit(x, expected, batchSize: 2, epochs: 1, verbose: 0);
+        Assert.Equal(0, history["loss"][0], 6);
+    }
 }
