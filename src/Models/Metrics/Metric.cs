@@ -64,10 +64,10 @@ public abstract class Metric
         ArgumentNullException.ThrowIfNull(name, "metrics");
         var key = name.Trim();
         if (ByName.TryGetValue(key.ToLowerInvariant(), out var create) || ByName.TryGetValue(Naming.ToSnakeCase(key), out create)) return create();
-        throw new ArgumentException($"Unknown metric function: '{name}'. Expected one of: {string.Join(", ", ByName.Keys)}, or a Metric instance.", "metrics");
+        throw new ArgumentException($"Unknown metric function: '{name}'. Expected one of: {string.Join(", ", ByName.Keys)}.", "metrics");
     }
 
-    /// <summary>Keras-style shorthand: <c>metrics: ["accuracy", new AUC()]</c>.</summary>
+    /// <summary>A metric object from its Keras name: <c>Metric auc = "auc";</c> (Compile takes the names themselves).</summary>
     /// <param name="name">The metric's name.</param>
     public static implicit operator Metric(string name) => Get(name);
 
