@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NumSharp;
 using Pipeline.Models.Layers;
 using Pipeline.Models.Saving;
@@ -161,16 +160,8 @@ public class DirectLoadTests
             offset, size, name = max(found)
             print(name, offset, size)
             """;
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add(path);
-        using var python = Process.Start(start)!;
-        var stdout = python.StandardOutput.ReadToEndAsync();
-        var stderr = python.StandardError.ReadToEnd();
-        python.WaitForExit();
-        Assert.True(python.ExitCode == 0, $"python3 with h5py failed (is python3-h5py installed? .ci/run installs it): {stderr}");
-        var parts = stdout.Result.Trim().Split(' ');
+        var output = Python(Script, path);
+        var parts = output.Trim().Split(' ');
         return (parts[0], long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static Pipeline.Models.Tests.Saving.SavingTestKit;
 
@@ -13,15 +12,8 @@ public class KerasInteropTests
 {
     static JsonObject Layout(string path)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Saving", "keras_layout.py"));
-        start.ArgumentList.Add(path);
-        using var python = Process.Start(start)!;
-        var stdout = python.StandardOutput.ReadToEndAsync();
-        var stderr = python.StandardError.ReadToEnd();
-        python.WaitForExit();
-        Assert.True(python.ExitCode == 0, $"python3 with h5py failed (is python3-h5py installed? .ci/run installs it): {stderr}");
-        return JsonNode.Parse(stdout.Result)!.AsObject();
+        var output = PythonScript(Path.Combine(AppContext.BaseDirectory, "Saving", "keras_layout.py"), path);
+        return JsonNode.Parse(output)!.AsObject();
     }
 
     static Dictionary<string, (string Shape, string Dtype)> Datasets(JsonObject weights) =>

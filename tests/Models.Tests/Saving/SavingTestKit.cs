@@ -52,18 +52,24 @@ internal static class SavingTestKit
 
     /// <summary>
     /// Runs <paramref name="script"/> with Debian's python3 (h5py: edits a file as Python Keras would have written it);
-    /// the script gets <paramref name="arguments"/> as <c>sys.argv[1:]</c>.
+    /// the script gets <paramref name="arguments"/> as <c>sys.argv[1:]</c>. Returns what it printed.
     /// </summary>
-    internal static void Python(string script, params string[] arguments)
+    internal static string Python(string script, params string[] arguments) => RunPython(["-c", script, .. arguments]);
+
+    /// <summary>Runs the script file <paramref name="path"/> with Debian's python3 (h5py) and returns its standard output.</summary>
+    internal static string PythonScript(string path, params string[] arguments) => RunPython([path, .. arguments]);
+
+    static string RunPython(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var python = Process.Start(start)!;
+        // Standard output drains in the background while standard error is read, so neither pipe can fill and block python.
+        var stdout = python.StandardOutput.ReadToEndAsync();
         var stderr = python.StandardError.ReadToEnd();
         python.WaitForExit();
         Assert.True(python.ExitCode == 0, $"python3 with h5py failed (is python3-h5py installed? .ci/run installs it): {stderr}");
+        return stdout.Result;
     }
 
     /// <summary>True when every element of the two arrays has the same bits.</summary>
