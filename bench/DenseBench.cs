@@ -22,7 +22,7 @@ public static class DenseBench
         set_num_threads(Option(args, "--threads", get_num_threads()));
         manual_seed(0);
         Console.WriteLine($"dense bench: forward + backward of linear, ms per step, best of {rounds} alternating rounds of {steps} steps; " +
-                          $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}, load average {LoadAverage()}");
+                          $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}, load average {PipelineBench.LoadAverage()}");
         (string Name, long Rows, long In, long Out)[] shapes =
         [
             ("tutorial CNN head 64 x 4096 -> 64", 64, 4096, 64),
@@ -45,7 +45,7 @@ public static class DenseBench
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-34} wall: (units, in) {outInBest.Wall * 1000,7:F3} ms (in, units) {inOutBest.Wall * 1000,7:F3} ms ratio {inOutBest.Wall / outInBest.Wall,4:F2}; " +
-                $"CPU: {outInBest.Cpu * 1000,7:F3} ms {inOutBest.Cpu * 1000,7:F3} ms ratio {inOutBest.Cpu / outInBest.Cpu,4:F2}; load {LoadAverage()}"));
+                $"CPU: {outInBest.Cpu * 1000,7:F3} ms {inOutBest.Cpu * 1000,7:F3} ms ratio {inOutBest.Cpu / outInBest.Cpu,4:F2}; load {PipelineBench.LoadAverage()}"));
         }
         return 0;
     }
@@ -77,6 +77,4 @@ public static class DenseBench
 
     static int Option(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
-
-    static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 }

@@ -25,7 +25,7 @@ public static class ImagesBench
     {
         int cifar = Option(args, "--cifar", 10000), large = Option(args, "--large", 1500), rounds = Option(args, "--rounds", 2);
         int steps = Option(args, "--steps", 60), epochs = Option(args, "--epochs", 2);
-        Console.WriteLine($"images bench: {Environment.ProcessorCount} cores, libtorch threads {get_num_threads()}, load average {Load()}");
+        Console.WriteLine($"images bench: {Environment.ProcessorCount} cores, libtorch threads {get_num_threads()}, load average {PipelineBench.LoadAverage()}");
         var root = CifarTree();
         var work = Path.Combine(Path.GetTempPath(), "pipeline-bench-images");
         Directory.CreateDirectory(work);
@@ -55,7 +55,7 @@ public static class ImagesBench
             ours.Add(Ours(files, crop));
             if (Peer(list, crop) is double p) peer.Add(p);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  round {r + 1}: ours {ours[^1],8:N0} images/s   torchvision+PIL {(peer.Count > r ? peer[^1].ToString("N0", CultureInfo.InvariantCulture) : "n/a"),8} images/s   (load average {Load()})"));
+                $"  round {r + 1}: ours {ours[^1],8:N0} images/s   torchvision+PIL {(peer.Count > r ? peer[^1].ToString("N0", CultureInfo.InvariantCulture) : "n/a"),8} images/s   (load average {PipelineBench.LoadAverage()})"));
         }
         PipelineBench.Report($"ours, best of {rounds} (images/s)", ours.Max(), "images/s");
         if (peer.Count > 0)
@@ -130,7 +130,7 @@ public static class ImagesBench
         clock.Stop();
         PipelineBench.Report("time per step (Fit, all epochs)", clock.Elapsed.TotalMilliseconds / probe.Elements, "ms");
         PipelineBench.Report("time Fit waited for the next batch per step", probe.Waited.TotalMilliseconds / probe.Elements, "ms");
-        PipelineBench.Report($"fraction of Fit's step time waiting on input (first batch of each epoch included; load average {Load()})", 100 * probe.Waited / clock.Elapsed, "%");
+        PipelineBench.Report($"fraction of Fit's step time waiting on input (first batch of each epoch included; load average {PipelineBench.LoadAverage()})", 100 * probe.Waited / clock.Elapsed, "%");
     }
 
     /// <summary>The tutorial's tf.image augment: to [0, 1], random_flip_left_right, pad to 40x40, random_crop 32x32.</summary>
@@ -160,7 +160,7 @@ public static class ImagesBench
         clock.Stop();
         PipelineBench.Report("files", dataset.FilePaths.Count, "");
         PipelineBench.Report("time to first batch (listing the files included)", first, "ms");
-        PipelineBench.Report($"images/s over the epoch (load average {Load()})", images / clock.Elapsed.TotalSeconds, "images/s");
+        PipelineBench.Report($"images/s over the epoch (load average {PipelineBench.LoadAverage()})", images / clock.Elapsed.TotalSeconds, "images/s");
     }
 
     static void Warps()
@@ -186,21 +186,19 @@ public static class ImagesBench
                 var wall = clock.Elapsed.TotalMilliseconds / reps;
                 var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / reps;
                 PipelineBench.Report($"{name}: wall ms per batch", wall, "ms");
-                PipelineBench.Report($"{name}: CPU ms per batch (load average {Load()})", cpuMs, "ms");
+                PipelineBench.Report($"{name}: CPU ms per batch (load average {PipelineBench.LoadAverage()})", cpuMs, "ms");
             }
         }
     }
 
-    /// <summary>The 50,000 CIFAR-10 training JPEGs: /tmp/fiveways-cifar/all if complete, else unpacked once into a temp folder.</summary>
+    /// <summary>The 50,000 CIFAR-10 training JPEGs, unpacked once into a temp folder.</summary>
     static string CifarTree()
     {
-        var shared = Path.Combine(RepositoryRoot(), "..", "shared", "datasets", "cifar10-train-jpeg.tar.gz");
-        if (Environment.GetEnvironmentVariable("PIPELINE_SHARED_DIR") is { Length: > 0 } dir) shared = Path.Combine(dir, "datasets", "cifar10-train-jpeg.tar.gz");
-        foreach (var candidate in new[] { "/tmp/fiveways-cifar/all", Path.Combine(Path.GetTempPath(), "pipeline-bench-images", "cifar") })
-            if (Directory.Exists(Path.Combine(candidate, "train"))
-                && Directory.EnumerateFiles(Path.Combine(candidate, "train"), "*.jpg", SearchOption.AllDirectories).Take(50_001).Count() >= 50_000)
-                return candidate;
+        var shared = Path.Combine(RecordsBench.SharedDir(), "datasets", "cifar10-train-jpeg.tar.gz");
         var target = Path.Combine(Path.GetTempPath(), "pipeline-bench-images", "cifar");
+        if (Directory.Exists(Path.Combine(target, "train"))
+            && Directory.EnumerateFiles(Path.Combine(target, "train"), "*.jpg", SearchOption.AllDirectories).Take(50_001).Count() >= 50_000)
+            return target;
         Directory.CreateDirectory(target);
         Console.WriteLine($"unpacking {shared} into {target} (once)");
         var tar = Process.Start("tar", ["-xzf", shared, "-C", target])!;
@@ -212,7 +210,7 @@ public static class ImagesBench
     /// <summary>224x224 JPEGs (quality 90) made from the cats-vs-dogs fixture photos, cycled to <paramref name="count"/> files.</summary>
     static string[] LargeJpegs(string folder, int count)
     {
-        var sources = Directory.GetFiles(Path.Combine(SharedDir(), "fixtures", "cats-vs-dogs"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        var sources = Directory.GetFiles(Path.Combine(RecordsBench.SharedDir(), "fixtures", "cats-vs-dogs"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         Directory.CreateDirectory(folder);
         var files = new string[count];
         for (int i = 0; i < count; i++)
@@ -228,8 +226,6 @@ public static class ImagesBench
         return files;
     }
 
-    static string SharedDir() => Environment.GetEnvironmentVariable("PIPELINE_SHARED_DIR") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot(), "..", "shared");
-
     static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -238,8 +234,6 @@ public static class ImagesBench
     }
 
     static string PipelineBenchRoot() => Path.Combine(RepositoryRoot(), "bench");
-
-    static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static int Option(string[] args, string name, int fallback)
     {

@@ -38,7 +38,7 @@ public static class SavingBench
             long parameters = model.CountParams();
             double mib = parameters * 4 / 1048576.0;
             Console.WriteLine($"saving bench: {parameters:N0} parameters ({mib:F1} MiB float32) in {dir}; best of {repeats} alternating rounds; " +
-                              $"{Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, load average {LoadAverage()}");
+                              $"{Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, load average {PipelineBench.LoadAverage()}");
 
             var arrays = model.Weights.Select(w => w.Numpy().ToArray<float>()).ToArray();
             var existing = arrays.Select(a => TorchSharp.torch.zeros(a.Length)).ToArray();
@@ -46,24 +46,26 @@ public static class SavingBench
             var weights = Path.Combine(dir, "model.weights.h5");
             var keras = Path.Combine(dir, "model.keras");
             var legacy = Path.Combine(dir, "model.h5");
-            (string Name, bool IsWrite, Action Action)[] contenders =
+            // Each against its honest baseline: saves against the raw write, LoadWeights (its weights exist) against the
+            // raw read into existing tensors, LoadModel (it allocates its weights) against the raw read into fresh ones.
+            (string Name, string Baseline, Action Action)[] contenders =
             [
-                ("raw write (flushed)", true, () =>
+                (RawWrite, RawWrite, () =>
                 {
                     using var f = new FileStream(raw, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
                     foreach (var a in arrays) f.Write(MemoryMarshal.AsBytes(a.AsSpan()));
                     f.Flush(flushToDisk: true);
                 }),
-                ("SaveWeights .weights.h5", true, () => model.SaveWeights(weights)),
-                ("Save .keras", true, () => model.Save(keras)),
-                ("Save .h5 (Keras 2)", true, () => model.Save(legacy)),
-                (RawExisting, false, () =>
+                ("SaveWeights .weights.h5", RawWrite, () => model.SaveWeights(weights)),
+                ("Save .keras", RawWrite, () => model.Save(keras)),
+                ("Save .h5 (Keras 2)", RawWrite, () => model.Save(legacy)),
+                (RawExisting, RawExisting, () =>
                 {
                     using var f = File.OpenRead(raw);
                     foreach (var t in existing) f.ReadExactly(t.bytes);
                 }),
-                ("LoadWeights .weights.h5", false, () => model.LoadWeights(weights)),
-                (RawFresh, false, () =>
+                ("LoadWeights .weights.h5", RawExisting, () => model.LoadWeights(weights)),
+                (RawFresh, RawFresh, () =>
                 {
                     using var f = File.OpenRead(raw);
                     foreach (var a in arrays)
@@ -72,24 +74,20 @@ public static class SavingBench
                         f.ReadExactly(t.bytes);
                     }
                 }),
-                ("LoadModel .keras", false, () => Models.LoadModel(keras, compile: false).Dispose()),
-                ("LoadModel .h5 (Keras 2)", false, () => Models.LoadModel(legacy, compile: false).Dispose()),
+                ("LoadModel .keras", RawFresh, () => Models.LoadModel(keras, compile: false).Dispose()),
+                ("LoadModel .h5 (Keras 2)", RawFresh, () => Models.LoadModel(legacy, compile: false).Dispose()),
             ];
             var best = contenders.ToDictionary(c => c.Name, _ => double.MaxValue);
             for (int r = 0; r < repeats; r++)
             {
                 foreach (var (name, _, action) in contenders) best[name] = Math.Min(best[name], Time(action));
-                Console.WriteLine($"round {r + 1} done (load {LoadAverage()})");
+                Console.WriteLine($"round {r + 1} done (load {PipelineBench.LoadAverage()})");
             }
-            // Each against its honest baseline: saves against the raw write, LoadWeights (its weights exist) against the
-            // raw read into existing tensors, LoadModel (it allocates its weights) against the raw read into fresh ones.
-            foreach (var (name, isWrite, _) in contenders)
-                Report(name, best[name], mib, best[isWrite ? "raw write (flushed)" : name.StartsWith("LoadModel", StringComparison.Ordinal) || name == RawFresh ? RawFresh : RawExisting],
-                    isWrite ? "raw write" : name.StartsWith("LoadModel", StringComparison.Ordinal) || name == RawFresh ? "raw read, fresh" : "raw read, existing");
+            foreach (var (name, baseline, _) in contenders) Report(name, best[name], mib, best[baseline], BaselineLabels[baseline]);
             foreach (var t in existing) t.Dispose();
 
             Breakdown(model, dir, repeats, mib);
-            Console.WriteLine($"load average at the end: {LoadAverage()}");
+            Console.WriteLine($"load average at the end: {PipelineBench.LoadAverage()}");
         }
         finally
         {
@@ -174,12 +172,20 @@ public static class SavingBench
         return sw.Elapsed.TotalSeconds;
     }
 
+    const string RawWrite = "raw write (flushed)";
     const string RawExisting = "raw read into existing tensors";
     const string RawFresh = "raw read into fresh tensors";
+
+    /// <summary>How the report names each baseline after a ratio.</summary>
+    static readonly Dictionary<string, string> BaselineLabels = new()
+    {
+        [RawWrite] = "raw write",
+        [RawExisting] = "raw read, existing",
+        [RawFresh] = "raw read, fresh",
+    };
 
     static void Report(string what, double seconds, double mib, double rawSeconds, string baseline) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{what,-31} {seconds * 1000,8:F0} ms  {mib / seconds,8:F0} MiB/s  {seconds / rawSeconds,5:F2}x {baseline}"));
 
-    static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 }

@@ -64,7 +64,7 @@ public partial class Model
         if (metrics is not null) CheckKeys(metrics.Keys, names, nameof(metrics));
         var losses = names.Select(n => loss.TryGetValue(n, out var l) && l is not null ? l
             : throw new ArgumentException(
-                $"Compile: no loss for output \"{n}\" of model \"{Name}\". The loss dictionary needs an entry for every output: {Join(names)}; it has {Join(loss.Keys)}.",
+                $"Compile: no loss for output \"{n}\" of model \"{Name}\". The loss dictionary needs an entry for every output: {Naming.QuotedList(names)}; it has {Naming.QuotedList(loss.Keys)}.",
                 nameof(loss))).ToArray();
         CompileOutputs(optimizer, losses,
             lossWeights is null ? null : [.. names.Select(n => lossWeights.TryGetValue(n, out var w) ? w : 1.0)],
@@ -289,8 +289,7 @@ public partial class Model
         return [.. names.Select(_ => loss)];
     }
 
-    string[] OutputNames(string operation) => _graph is not null ? UniqueOutputNames(_graph.Outputs.Select(o => o.Layer.Name))
-        : SubclassedOutputNames ?? throw NotBuiltForOutputs(operation);
+    string[] OutputNames(string operation) => ResolvedOutputNames ?? throw NotBuiltForOutputs(operation);
 
     string[] InputNames(string operation) => _graph is not null ? [.. _graph.Inputs.Select(i => i.Layer.Name)]
         : SubclassedInputNames ?? throw NotBuiltForOutputs(operation);
@@ -299,7 +298,7 @@ public partial class Model
     {
         if (count != outputs.Length)
             throw new ArgumentException(
-                $"Compile: model \"{Name}\" has {outputs.Length} output(s) ({Join(outputs)}) but {argument} has {count} entries; pass one per output, in order, or a dictionary keyed by output name.",
+                $"Compile: model \"{Name}\" has {outputs.Length} output(s) ({Naming.QuotedList(outputs)}) but {argument} has {count} entries; pass one per output, in order, or a dictionary keyed by output name.",
                 argument);
     }
 
@@ -308,7 +307,7 @@ public partial class Model
         var unknown = keys.Where(k => !outputs.Contains(k)).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentException(
-                $"Compile: unknown entries in the {argument} dictionary: {Join(unknown)}. Model \"{Name}\" has only the outputs {Join(outputs)}.", argument);
+                $"Compile: unknown entries in the {argument} dictionary: {Naming.QuotedList(unknown)}. Model \"{Name}\" has only the outputs {Naming.QuotedList(outputs)}.", argument);
     }
 
     static IReadOnlyList<Tensor> ByName(IReadOnlyDictionary<string, Tensor> values, string[] names, string argument, string kind)
@@ -316,9 +315,9 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(values, argument);
         var unknown = values.Keys.Where(k => !names.Contains(k)).ToArray();
         if (unknown.Length > 0)
-            throw new ArgumentException($"{argument}: unknown {kind} name(s) {Join(unknown)}; the model's {kind}s are {Join(names)}.", argument);
+            throw new ArgumentException($"{argument}: unknown {kind} name(s) {Naming.QuotedList(unknown)}; the model's {kind}s are {Naming.QuotedList(names)}.", argument);
         return [.. names.Select(n => values.TryGetValue(n, out var t) ? t
-            : throw new ArgumentException($"{argument}: no tensor for the {kind} \"{n}\"; the model's {kind}s are {Join(names)}.", argument))];
+            : throw new ArgumentException($"{argument}: no tensor for the {kind} \"{n}\"; the model's {kind}s are {Naming.QuotedList(names)}.", argument))];
     }
 
     /// <summary>Checks that there is one tensor per input of the model's input shape, all with the same number of samples.</summary>
@@ -329,7 +328,7 @@ public partial class Model
         var names = InputNames("Fit");
         var shapes = InputShapes!;
         if (x.Count != shapes.Count)
-            throw new ArgumentException($"{argument}: model \"{Name}\" has {shapes.Count} input(s) ({Join(names)}) but received {x.Count} tensor(s).", argument);
+            throw new ArgumentException($"{argument}: model \"{Name}\" has {shapes.Count} input(s) ({Naming.QuotedList(names)}) but received {x.Count} tensor(s).", argument);
         for (int i = 0; i < x.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(x[i], argument);
@@ -353,7 +352,7 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(y, yArgument);
         var names = OutputNames("Fit");
         if (y.Count != names.Length)
-            throw new ArgumentException($"{yArgument}: model \"{Name}\" has {names.Length} output(s) ({Join(names)}) but received {y.Count} label tensor(s).", yArgument);
+            throw new ArgumentException($"{yArgument}: model \"{Name}\" has {names.Length} output(s) ({Naming.QuotedList(names)}) but received {y.Count} label tensor(s).", yArgument);
         var losses = OutputLosses("Fit");
         for (int i = 0; i < y.Count; i++)
         {
@@ -375,5 +374,4 @@ public partial class Model
             .. names.SelectMany((n, i) => _outputMetricNames![i].Select(m => several ? $"{n}_{m}" : m))];
     }
 
-    static string Join(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
 }

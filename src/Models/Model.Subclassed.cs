@@ -26,7 +26,7 @@ public partial class Model
         throw new NotImplementedException($"Model \"{Name}\" ({GetType().Name}) does not override CallNamed(IReadOnlyList<Tensor>, bool).");
 
     /// <summary>Whether a subclass overrides <see cref="CallNamed"/>.</summary>
-    bool NamesOutputs => GetType().GetMethod(nameof(CallNamed), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType != typeof(Model);
+    bool NamesOutputs => OverriddenBelowBases(nameof(CallNamed), typeof(IReadOnlyList<Tensor>));
 
     private protected override bool ReturnsSeveralOutputs => NamesOutputs || base.ReturnsSeveralOutputs;
 
@@ -39,7 +39,7 @@ public partial class Model
         if (_outputKeys is null) _outputKeys = keys;
         else if (!keys.SequenceEqual(_outputKeys, StringComparer.Ordinal))
             throw new InvalidOperationException(
-                $"Model \"{Name}\" returned the outputs {Join(keys)} from CallNamed, but it was built with the outputs {Join(_outputKeys)}; return the same keys on every call.");
+                $"Model \"{Name}\" returned the outputs {Naming.QuotedList(keys)} from CallNamed, but it was built with the outputs {Naming.QuotedList(_outputKeys)}; return the same keys on every call.");
         return [.. keys.Select(k => outputs[k] ?? throw new InvalidOperationException($"Model \"{Name}\" returned null for its output \"{k}\" from CallNamed."))];
     }
 
@@ -52,8 +52,11 @@ public partial class Model
     /// <summary>The input names of a built subclassed model: "input_1", "input_2", ... (tf.keras's <c>create_pseudo_input_names</c>).</summary>
     string[]? SubclassedInputNames => InputShapes is { } shapes ? PseudoNames("input", shapes.Count) : null;
 
-    /// <summary>The output names Compile's dictionaries and the logs use, or none while a subclassed model is not built (for saving).</summary>
-    internal string[] KnownOutputNames => _graph is not null ? UniqueOutputNames(_graph.Outputs.Select(o => o.Layer.Name)) : SubclassedOutputNames ?? [];
+    /// <summary>The output names Compile's dictionaries and the logs use, or null while a subclassed model is not built.</summary>
+    string[]? ResolvedOutputNames => _graph is not null ? UniqueOutputNames(_graph.Outputs.Select(o => o.Layer.Name)) : SubclassedOutputNames;
+
+    /// <summary>The output names, or none while a subclassed model is not built (for saving).</summary>
+    internal string[] KnownOutputNames => ResolvedOutputNames ?? [];
 
     static string[] PseudoNames(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}_{i}")];
 
@@ -103,10 +106,10 @@ public partial class Model
         var names = OutputNames(operation);
         if (operation == nameof(Predict))
             throw new ArgumentException(
-                $"Predict: model \"{Name}\" has {shapes.Count} outputs ({Join(names)}); Predict(Tensor) returns one array. " +
+                $"Predict: model \"{Name}\" has {shapes.Count} outputs ({Naming.QuotedList(names)}); Predict(Tensor) returns one array. " +
                 "Pass the inputs as a list, Predict([x]), to get one array per output.", nameof(x));
         throw new ArgumentException(
-            $"{operation}: model \"{Name}\" has {shapes.Count} outputs ({Join(names)}) but received 1 label tensor. " +
+            $"{operation}: model \"{Name}\" has {shapes.Count} outputs ({Naming.QuotedList(names)}) but received 1 label tensor. " +
             $"Pass one label tensor per output: {operation}([x], [{string.Join(", ", names.Select((_, i) => $"y{i + 1}"))}]), or a dictionary keyed by output name.", "y");
     }
 

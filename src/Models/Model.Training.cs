@@ -41,6 +41,12 @@ public partial class Model
 
         public Tensor? ClassTable { get; } = classTable;
 
+        /// <summary>
+        /// Whether any layer has a weight penalty: a walk over every layer, done at the first step of the call (the model
+        /// is built by then, a subclassed one included) rather than at every step.
+        /// </summary>
+        public bool? Regularized { get; set; }
+
         /// <summary>How label errors name each output's labels given in <paramref name="argument"/>.</summary>
         public string[] LabelArguments(string argument) => Single ? [argument] : [.. Names.Select(n => $"{argument} (output \"{n}\")")];
 
@@ -67,7 +73,7 @@ public partial class Model
         if (classWeight is not null && names.Length != 1)
             throw new ArgumentException(
                 $"{operation}: classWeight is only supported for models with a single output (as in Keras); model \"{Name}\" has {names.Length} outputs " +
-                $"{Join(names)}. Pass sampleWeight instead, one tensor per output holding each sample's weight (its class's weight for that output), " +
+                $"{Naming.QuotedList(names)}. Pass sampleWeight instead, one tensor per output holding each sample's weight (its class's weight for that output), " +
                 "or weigh whole outputs with Compile's lossWeights.",
                 nameof(classWeight));
         return new StepPlan(false, names, losses, _lossWeights ?? [.. losses.Select(_ => 1.0)], _outputMetricNames ?? [.. losses.Select(_ => _metricNames)],
@@ -121,7 +127,7 @@ public partial class Model
         var (outputs, total, parts) = ForwardAndLosses(plan, PrepareInputs(x, device), labels, weights, training, labelArguments);
         // Keras adds the layers' penalties (model.losses) to the loss in the test step too, so "loss" and "val_loss"
         // measure the same objective as in training.
-        if (HasRegularizers) total = total.add(stack(Losses).sum(), Scalars.One);
+        if (plan.Regularized ??= HasRegularizers) total = total.add(stack(Losses).sum(), Scalars.One);
         if (updater is not null)
         {
             updater.ZeroGrad();

@@ -214,12 +214,8 @@ public partial class Model : Layer
         return base.CallMany(inputs, training);
     }
 
-    /// <summary>Whether a subclass overrides either Call (looked up once per type: reflection is not free on every step).</summary>
-    bool OverridesCall => CallOverrides.GetOrAdd(GetType(), static type =>
-        type.GetMethod(nameof(Call), [typeof(Tensor), typeof(bool)])?.DeclaringType is { } one && one != typeof(Model) && one != typeof(Layer) ||
-        type.GetMethod(nameof(Call), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType is { } many && many != typeof(Model) && many != typeof(Layer));
-
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> CallOverrides = new();
+    /// <summary>Whether a subclass overrides either Call.</summary>
+    bool OverridesCall => OverriddenBelowBases(nameof(Call), typeof(Tensor)) || OverriddenBelowBases(nameof(Call), typeof(IReadOnlyList<Tensor>));
 
     /// <summary>Output shapes: the functional graph's (after checking the input shapes), else those the subclass's call produces.</summary>
     /// <param name="inputShapes">The shape of one sample of each input.</param>

@@ -70,7 +70,7 @@ public sealed class SampleWeight : IEnumerable<Tensor>
         {
             if (_perOutput.Length != outputs.Length)
                 throw new ArgumentException(
-                    $"sampleWeight: model \"{model}\" has {outputs.Length} output(s) ({Names(outputs)}) but sampleWeight holds {_perOutput.Length} tensor(s); " +
+                    $"sampleWeight: model \"{model}\" has {outputs.Length} output(s) ({Naming.QuotedList(outputs)}) but sampleWeight holds {_perOutput.Length} tensor(s); " +
                     "pass one per output in order, a dictionary keyed by output name, or a single tensor for every output.", "sampleWeight");
             _perOutput.CopyTo(weights, 0);
         }
@@ -78,7 +78,7 @@ public sealed class SampleWeight : IEnumerable<Tensor>
         {
             var unknown = _byName!.Keys.Where(k => !outputs.Contains(k)).ToArray();
             if (unknown.Length > 0)
-                throw new ArgumentException($"sampleWeight: unknown output name(s) {Names(unknown)}; the model's outputs are {Names(outputs)}.", "sampleWeight");
+                throw new ArgumentException($"sampleWeight: unknown output name(s) {Naming.QuotedList(unknown)}; the model's outputs are {Naming.QuotedList(outputs)}.", "sampleWeight");
             for (int i = 0; i < outputs.Length; i++) weights[i] = _byName.TryGetValue(outputs[i], out var w) ? w : null;
         }
         for (int i = 0; i < outputs.Length; i++)
@@ -92,5 +92,4 @@ public sealed class SampleWeight : IEnumerable<Tensor>
         return weights;
     }
 
-    static string Names(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Models.Layers;
 using static TorchSharp.torch;
 
@@ -14,21 +13,17 @@ public class GlobalSeedTests
 {
     static Dictionary<string, string> RunProgram(string seed)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Saving.BackupAndRestoreTests.ChildDll());
-        start.ArgumentList.Add("seeded-program");
-        start.ArgumentList.Add(seed);
-        using var child = Process.Start(start)!;
+        using var child = Saving.BackupAndRestoreTests.StartChild(["seeded-program", seed]);
         var stderr = child.StandardError.ReadToEndAsync();
-        var stdout = child.StandardOutput.ReadToEnd();
-        child.WaitForExit();
-        Assert.True(child.ExitCode == 0, $"seeded-program {seed} exited with {child.ExitCode}:\n{stdout}\n{stderr.Result}");
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        // A guard against a hung child, not a timing assertion.
+        if (!child.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            child.Kill();
+            Assert.Fail($"seeded-program {seed} did not finish in 5 minutes.");
+        }
+        Assert.True(child.ExitCode == 0, $"seeded-program {seed} exited with {child.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(": ", 2))
             .ToDictionary(p => p[0], p => p[1]);
     }

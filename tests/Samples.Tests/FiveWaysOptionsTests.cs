@@ -13,15 +13,12 @@ public class FiveWaysOptionsTests
     [Fact]
     public void A_full_command_line_is_read_with_the_defaults_for_what_it_leaves_out()
     {
-        var tree = ClassTree(10);
-        try
-        {
-            var save = Path.Combine(tree, "cnn.keras");
-            var options = FiveWaysOptions.Parse(["--way", "subclass", "--data", tree, "--test", tree, "--epochs", "10", "--batch-size", "32", "--save", save]);
-            Assert.Equal(new FiveWaysOptions("subclass", tree, tree, 10, 32, save), options);
-            Assert.Equal(new FiveWaysOptions("sequential", null, null, 3, 64, null), FiveWaysOptions.Parse([]));
-        }
-        finally { Directory.Delete(tree, recursive: true); }
+        using var dir = new TempDir();
+        var tree = ClassTree(dir, 10);
+        var save = Path.Combine(tree, "cnn.keras");
+        var options = FiveWaysOptions.Parse(["--way", "subclass", "--data", tree, "--test", tree, "--epochs", "10", "--batch-size", "32", "--save", save]);
+        Assert.Equal(new FiveWaysOptions("subclass", tree, tree, 10, 32, save), options);
+        Assert.Equal(new FiveWaysOptions("sequential", null, null, 3, 64, null), FiveWaysOptions.Parse([]));
     }
 
     [Fact]
@@ -85,13 +82,10 @@ public class FiveWaysOptionsTests
         Assert.Contains($"--data: folder '{missing}' does not exist", Message(["--data", missing]));
         Assert.Contains($"--test: folder '{missing}' does not exist", Message(["--test", missing]));
 
-        var three = ClassTree(3);
-        try
-        {
-            var message = Message(["--data", three]);
-            Assert.Contains("must hold 10 class folders; it has 3", message);
-        }
-        finally { Directory.Delete(three, recursive: true); }
+        using var dir = new TempDir();
+        var three = ClassTree(dir, 3);
+        var message = Message(["--data", three]);
+        Assert.Contains("must hold 10 class folders; it has 3", message);
     }
 
     [Fact]
@@ -104,11 +98,10 @@ public class FiveWaysOptionsTests
         Assert.Contains("--way manual|module|function|subclass|sequential", FiveWaysOptions.Usage("FiveWaysCnn", takesWay: true));
     }
 
-    /// <summary>A temporary folder with <paramref name="classes"/> empty class folders.</summary>
-    static string ClassTree(int classes)
+    /// <summary><paramref name="dir"/> with <paramref name="classes"/> empty class folders; returns its path.</summary>
+    static string ClassTree(TempDir dir, int classes)
     {
-        var root = Path.Combine(Path.GetTempPath(), "five-ways-tree-" + Guid.NewGuid().ToString("N")[..8]);
-        for (int c = 0; c < classes; c++) Directory.CreateDirectory(Path.Combine(root, $"class{c}"));
-        return root;
+        for (int c = 0; c < classes; c++) Directory.CreateDirectory(dir.File($"class{c}"));
+        return dir.Path;
     }
 }

@@ -105,46 +105,40 @@ public class KerasFilesSampleTests
     {
         // Class 0 "notperson", class 1 "person"; photos the reference classifies with a wide margin, two of them
         // deliberately in the folder of the other class, so the expected accuracy is not 1.
-        var tree = TempTree(new()
+        using var dir = new TempDir();
+        var tree = TempTree(dir, new()
         {
             ["notperson"] = ["test/cats/cat.4005.jpg", "test/cats/cat.4012.jpg", "test/dogs/dog.4006.jpg", "test/dogs/dog.4001.jpg"],
             ["person"] = ["test/dogs/dog.4004.jpg", "test/dogs/dog.4007.jpg", "test/dogs/dog.4016.jpg", "test/dogs/dog.4009.jpg"],
         });
-        try
-        {
-            int right = 0, all = 0;
-            foreach (var (folder, label) in new[] { ("notperson", 0), ("person", 1) })
-                foreach (var file in Directory.GetFiles(Path.Combine(tree.Root, folder)))
-                {
-                    var expected = Reference.Value[tree.Origin[file]];
-                    Assert.True(Math.Abs(expected[0] - 0.5) > 0.2, $"{file}: pick photos with a wide margin");
-                    if ((expected[1] > expected[0] ? 1 : 0) == label) right++;
-                    all++;
-                }
+        int right = 0, all = 0;
+        foreach (var (folder, label) in new[] { ("notperson", 0), ("person", 1) })
+            foreach (var file in Directory.GetFiles(Path.Combine(tree.Root, folder)))
+            {
+                var expected = Reference.Value[tree.Origin[file]];
+                Assert.True(Math.Abs(expected[0] - 0.5) > 0.2, $"{file}: pick photos with a wide margin");
+                if ((expected[1] > expected[0] ? 1 : 0) == label) right++;
+                all++;
+            }
 
-            var result = Run("evaluate", Vww, "--data", tree.Root, "--batch-size", "3");   // batches of 3, 3 and 2
-            Assert.True(result.ExitCode == 0, result.Error);
-            Assert.Contains("images: 8 in 2 classes (notperson, person)", result.Output);
-            Assert.Contains($"accuracy: {((double)right / all).ToString("F4", CultureInfo.InvariantCulture)}", result.Output);
-            Assert.Equal(6, right);
-        }
-        finally { Directory.Delete(tree.Root, recursive: true); }
+        var result = Run("evaluate", Vww, "--data", tree.Root, "--batch-size", "3");   // batches of 3, 3 and 2
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("images: 8 in 2 classes (notperson, person)", result.Output);
+        Assert.Contains($"accuracy: {((double)right / all).ToString("F4", CultureInfo.InvariantCulture)}", result.Output);
+        Assert.Equal(6, right);
     }
 
     [Fact]
     public void Evaluate_refuses_a_tree_whose_class_folders_do_not_match_the_models_outputs()
     {
-        var tree = TempTree(new()
+        using var dir = new TempDir();
+        var tree = TempTree(dir, new()
         {
             ["a"] = ["test/cats/cat.4005.jpg"],
             ["b"] = ["test/dogs/dog.4001.jpg"],
             ["c"] = ["test/dogs/dog.4009.jpg"],
         });
-        try
-        {
-            AssertOneLineError(Run("evaluate", Vww, "--data", tree.Root), 1, "scores 2 classes", "has 3 class folders", "(a, b, c)", tree.Root);
-        }
-        finally { Directory.Delete(tree.Root, recursive: true); }
+        AssertOneLineError(Run("evaluate", Vww, "--data", tree.Root), 1, "scores 2 classes", "has 3 class folders", "(a, b, c)", tree.Root);
     }
 
     [Fact]
@@ -164,15 +158,12 @@ public class KerasFilesSampleTests
     [Fact]
     public void A_file_that_is_not_an_image_is_named_in_predict_and_in_evaluate()
     {
-        var tree = TempTree(new() { ["notperson"] = ["test/cats/cat.4005.jpg"], ["person"] = ["test/dogs/dog.4001.jpg"] });
-        try
-        {
-            var notAnImage = Path.Combine(tree.Root, "person", "notes.jpg");
-            File.WriteAllText(notAnImage, "not a picture");
-            AssertOneLineError(Run("predict", Vww, notAnImage), 1, $"image file '{notAnImage}' cannot be read as an image", "not a JPEG");
-            AssertOneLineError(Run("evaluate", Vww, "--data", tree.Root), 1, "notes.jpg");
-        }
-        finally { Directory.Delete(tree.Root, recursive: true); }
+        using var dir = new TempDir();
+        var tree = TempTree(dir, new() { ["notperson"] = ["test/cats/cat.4005.jpg"], ["person"] = ["test/dogs/dog.4001.jpg"] });
+        var notAnImage = Path.Combine(tree.Root, "person", "notes.jpg");
+        File.WriteAllText(notAnImage, "not a picture");
+        AssertOneLineError(Run("predict", Vww, notAnImage), 1, $"image file '{notAnImage}' cannot be read as an image", "not a JPEG");
+        AssertOneLineError(Run("evaluate", Vww, "--data", tree.Root), 1, "notes.jpg");
     }
 
     [Fact]
@@ -209,10 +200,10 @@ public class KerasFilesSampleTests
 
     sealed record Tree(string Root, Dictionary<string, string> Origin);
 
-    /// <summary>A class-per-folder copy of fixture photos in a fresh temporary folder; Origin maps each copy to its fixture name.</summary>
-    static Tree TempTree(Dictionary<string, string[]> folders)
+    /// <summary>A class-per-folder copy of fixture photos in <paramref name="dir"/>; Origin maps each copy to its fixture name.</summary>
+    static Tree TempTree(TempDir dir, Dictionary<string, string[]> folders)
     {
-        var root = Path.Combine(Path.GetTempPath(), "keras-files-tree-" + Guid.NewGuid().ToString("N")[..8]);
+        var root = dir.Path;
         var origin = new Dictionary<string, string>();
         foreach (var (folder, photos) in folders)
         {

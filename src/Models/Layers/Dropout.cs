@@ -85,7 +85,9 @@ public sealed class Dropout : Layer
         using var keep = (1 - rate).ToScalar();
         using var uniform = rand(shape, ScalarType.Float32, generator: generator);
         using var kept = uniform.lt(keep);
-        return kept.to(like.dtype, like.device).mul_(keepScale);
+        // The bool mask crosses to the device (a quarter of a float32 mask's bytes) and is cast there.
+        using var onDevice = kept.to(like.device);
+        return onDevice.to_type(like.dtype).mul_(keepScale);
     }
 
     /// <inheritdoc />

@@ -335,8 +335,17 @@ public abstract partial class Layer : Module
     /// Whether a subclass overrides <see cref="CallMany"/>. <c>Model</c>'s own override only runs its functional graph,
     /// whose shapes it knows, so it does not count.
     /// </summary>
-    private protected virtual bool ReturnsSeveralOutputs =>
-        GetType().GetMethod(nameof(CallMany), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType is { } t && t != typeof(Layer) && t != typeof(Model);
+    private protected virtual bool ReturnsSeveralOutputs => OverriddenBelowBases(nameof(CallMany), typeof(IReadOnlyList<Tensor>));
+
+    /// <summary>
+    /// Whether this object's class overrides <paramref name="method"/>(<paramref name="firstParameter"/>, bool) below the
+    /// library's own bases (Layer, Model). Cached per class: the forward pass asks at every step, and reflection is not free.
+    /// </summary>
+    private protected bool OverriddenBelowBases(string method, Type firstParameter) =>
+        OverrideCache.GetOrAdd((GetType(), method, firstParameter), static key =>
+            key.Type.GetMethod(key.Method, [key.First, typeof(bool)])?.DeclaringType is { } t && t != typeof(Layer) && t != typeof(Model));
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Type, string Method, Type First), bool> OverrideCache = new();
 
     /// <summary>Runs the layer (every caller inside the library goes through here): <see cref="CallMany"/>.</summary>
     internal IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool training)

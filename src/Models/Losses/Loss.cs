@@ -140,7 +140,7 @@ public abstract class Loss
         {
             // Keras's apply_mask: the mask joins the sample weights; for the means, the kept values are weighted by
             // total / kept, so the mean runs over the kept values only (and is 0 when none is kept).
-            var kept = mask.to_type(values.dtype);
+            var kept = mask.to(values.device).to_type(values.dtype);
             if (Reduction is "sum_over_batch_size" or "mean")
             {
                 using var total = ((double)mask.numel()).ToScalar();

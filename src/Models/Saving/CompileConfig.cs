@@ -196,14 +196,14 @@ internal static class CompileConfig
         {
             if (list.Count != outputs.Length)
                 throw new KerasFileException(binder.FileName,
-                    $"{where}: '{key}' lists {list.Count} entries, but model \"{model.Name}\" has {outputs.Length} outputs ({Join(outputs)}); expected one per output.");
+                    $"{where}: '{key}' lists {list.Count} entries, but model \"{model.Name}\" has {outputs.Length} outputs ({Naming.QuotedList(outputs)}); expected one per output.");
             return [.. list];
         }
         var byName = (JsonObject)structure;
         foreach (var (name, _) in byName)
             if (!outputs.Contains(name))
                 throw new KerasFileException(binder.FileName,
-                    $"{where}: '{key}' names output \"{name}\", which model \"{model.Name}\" does not have; its outputs are {Join(outputs)}.");
+                    $"{where}: '{key}' names output \"{name}\", which model \"{model.Name}\" does not have; its outputs are {Naming.QuotedList(outputs)}.");
         return [.. outputs.Select(n => byName[n])];
     }
 
@@ -309,5 +309,4 @@ internal static class CompileConfig
         }
     }
 
-    static string Join(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
 }

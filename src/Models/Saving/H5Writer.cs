@@ -51,9 +51,6 @@ internal sealed class H5Writer
         };
     }
 
-    /// <summary>Adds the dataset <paramref name="path"/> holding <paramref name="value"/> (contiguous, on the CPU; see <see cref="Dataset(string, HostValue)"/>).</summary>
-    public void Dataset(string path, Tensor value) => Dataset(path, HostValue.Ready(value));
-
     /// <summary>Sets a string attribute (variable-length UTF-8, as h5py writes Python strings).</summary>
     public void Attribute(string groupPath, string name, string value) => Group(groupPath).Attributes[name] = value;
 

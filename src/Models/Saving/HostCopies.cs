@@ -1,16 +1,31 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Saving;
 
 /// <summary>
-/// Makes the host copies a save writes (weights and optimizer state in Keras's layout: for Dense and Conv2D kernels a
-/// transpose of libtorch's layout) one after another on a worker thread, in the order the file is written, so the
-/// HDF5 writer writes value k while value k+1 is being transposed. Disposing waits for the worker and frees every copy.
+/// Makes the host copies a save writes (weights and optimizer state in Keras's layout: for Conv2D-style kernels a
+/// transpose of libtorch's layout; Dense kernels and most other weights are written from their own memory) one after
+/// another on a worker thread, in the order the file is written, so the HDF5 writer writes value k while value k+1 is
+/// being made. Disposing waits for the worker and frees every copy.
 /// </summary>
 internal sealed class HostCopies : IDisposable
 {
     readonly List<HostValue> _values = [];
     Task? _worker;
+
+    /// <summary>
+    /// A value the worker will make from <paramref name="kerasLayout"/> (a weight or a view of one in Keras's layout): the
+    /// storage itself (no copy) when it is already contiguous on the CPU, else one copy (a kernel's transpose from
+    /// libtorch's layout, or the transfer from an accelerator).
+    /// </summary>
+    public HostValue AddKerasLayout(long[] shape, ScalarType dtype, Func<Tensor> kerasLayout) => Add(shape, dtype, () =>
+    {
+        using var scope = NewDisposeScope();
+        var host = kerasLayout().detach();
+        if (host.device_type != DeviceType.CPU) host = host.cpu();
+        return host.contiguous().MoveToOuterDisposeScope();
+    });
 
     /// <summary>A value the worker will make with <paramref name="make"/> (a contiguous CPU tensor the queue then owns).</summary>
     public HostValue Add(long[] shape, ScalarType dtype, Func<Tensor> make)
@@ -38,7 +53,7 @@ internal sealed class HostCopies : IDisposable
     /// <summary>Waits for the worker, then frees the copies.</summary>
     public void Dispose()
     {
-        if (_worker is not null) ((IAsyncResult)_worker).AsyncWaitHandle.WaitOne();
+        _worker?.Wait();   // cannot fault: MakeIfPending keeps each value's error for the writer
         foreach (var value in _values) value.Dispose();
     }
 }

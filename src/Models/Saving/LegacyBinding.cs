@@ -19,7 +19,7 @@ internal static class LegacyBinding
         {
             var weights = LegacyWeights(layer);
             return new LegacyH5Weights.SavedLayer(layer.Name, [.. weights.Select(w => $"{w.Path}:0")],
-                [.. weights.Select(w => copies.Add(w.Shape, w.Dtype, () => WeightsBinding.ToHost(() => w.Value)))]);
+                [.. weights.Select(w => copies.AddKerasLayout(w.Shape, w.Dtype, () => w.Value))]);
         })];
 
     /// <summary>

@@ -33,7 +33,7 @@ internal static class LegacyOptimizerWeights
         foreach (var (variable, name, slot) in slots ?? [])
         {
             names.Add($"{prefix}/{Keras2SlotName(optimizer, name)}/{variable.Path}:0");
-            values.Add(copies.Add(variable.Shape, slot.dtype, () => WeightsBinding.ToHost(() => variable.ToKerasLayout(slot))));
+            values.Add(copies.AddKerasLayout(variable.Shape, slot.dtype, () => variable.ToKerasLayout(slot)));
         }
         if (slots is not null)
             foreach (var (name, value) in optimizer.ScalarState)

@@ -29,7 +29,7 @@ internal static class OptimizerState
                 var values = new List<HostValue> { copies.AddMade(ScalarTensor(optimizer.Iterations)) };
                 if (hasLearningRate) values.Add(copies.AddMade(ScalarTensor((float)optimizer.LearningRate)));
                 foreach (var (variable, _, slot) in state)
-                    values.Add(copies.Add(variable.Shape, slot.dtype, () => WeightsBinding.ToHost(() => variable.ToKerasLayout(slot))));
+                    values.Add(copies.AddKerasLayout(variable.Shape, slot.dtype, () => variable.ToKerasLayout(slot)));
                 foreach (var (_, value) in scalars) values.Add(copies.AddMade(ScalarTensor((float)value)));
                 return values;
             },

@@ -80,24 +80,11 @@ internal static class WeightsBinding
         path, name, description,
         [.. variables.Select(v => v.Name)],
         [.. variables.Select(v => v.Shape)],
-        copies => [.. variables.Select(v => copies.Add(v.Shape, v.Dtype, () => ToHost(() => v.Value)))],
+        copies => [.. variables.Select(v => copies.AddKerasLayout(v.Shape, v.Dtype, () => v.Value))],
         values =>
         {
             for (int i = 0; i < variables.Count; i++) values[i].LoadInto(variables[i]);
         });
-
-    /// <summary>
-    /// <paramref name="kerasLayout"/> (a weight or a view of one) as a contiguous CPU tensor the caller owns, for writing:
-    /// the storage itself (no copy) when it is already contiguous on the CPU in Keras's layout, else one copy (the
-    /// transpose of a Dense or Conv2D kernel from libtorch's layout, or the transfer from an accelerator).
-    /// </summary>
-    internal static Tensor ToHost(Func<Tensor> kerasLayout)
-    {
-        using var scope = NewDisposeScope();
-        var host = kerasLayout().detach();
-        if (host.device_type != DeviceType.CPU) host = host.cpu();
-        return host.contiguous().MoveToOuterDisposeScope();
-    }
 
     /// <summary>Keras's unique naming within one container: dense, dense_1, dense_2, ...</summary>
     static string Unique(string name, Dictionary<string, int> used)

@@ -36,9 +36,9 @@ internal static class BatchStructure
         {
             var unknown = byName.Keys.Where(k => !names.Contains(k)).ToArray();
             if (unknown.Length > 0)
-                throw new ArgumentException($"{argument}: unknown {kind} name(s) {Join(unknown)} in a batch; model \"{model}\"'s {kind}s are {Join(names)}.", argument);
+                throw new ArgumentException($"{argument}: unknown {kind} name(s) {Naming.QuotedList(unknown)} in a batch; model \"{model}\"'s {kind}s are {Naming.QuotedList(names)}.", argument);
             return [.. names.Select(n => byName.TryGetValue(n, out var t) && t is not null ? t
-                : throw new ArgumentException($"{argument}: a batch has no tensor for the {kind} \"{n}\"; model \"{model}\"'s {kind}s are {Join(names)}.", argument))];
+                : throw new ArgumentException($"{argument}: a batch has no tensor for the {kind} \"{n}\"; model \"{model}\"'s {kind}s are {Naming.QuotedList(names)}.", argument))];
         }
         Tensor?[] tensors = value switch
         {
@@ -46,11 +46,11 @@ internal static class BatchStructure
             ITuple tuple => [.. Enumerable.Range(0, tuple.Length).Select(i => tuple[i] as Tensor
                 ?? throw new ArgumentException($"{argument}: item {i} of a batch's {kind} tuple is {tuple[i]?.GetType().Name ?? "null"}; expected a Tensor for the {kind} \"{(i < names.Length ? names[i] : "?")}\".", argument))],
             IEnumerable<Tensor> list => [.. list],
-            _ => throw new ArgumentException($"{argument}: a batch's {kind}s are {value?.GetType().Name ?? "null"}; expected tensors for the {kind}s {Join(names)}.", argument),
+            _ => throw new ArgumentException($"{argument}: a batch's {kind}s are {value?.GetType().Name ?? "null"}; expected tensors for the {kind}s {Naming.QuotedList(names)}.", argument),
         };
         if (tensors.Length != names.Length)
             throw new ArgumentException(
-                $"{argument}: model \"{model}\" has {names.Length} {kind}(s) ({Join(names)}) but a batch holds {tensors.Length} {kind} tensor(s); " +
+                $"{argument}: model \"{model}\" has {names.Length} {kind}(s) ({Naming.QuotedList(names)}) but a batch holds {tensors.Length} {kind} tensor(s); " +
                 $"give one per {kind}, in model order, or a dictionary keyed by {kind} name.", argument);
         for (int i = 0; i < tensors.Length; i++)
             if (tensors[i] is null) throw new ArgumentException($"{argument}: a batch has a null tensor for the {kind} \"{names[i]}\".", argument);
@@ -74,5 +74,4 @@ internal static class BatchStructure
     static bool IsValueTuple(Type t) =>
         t.IsValueType && t.IsGenericType && typeof(ITuple).IsAssignableFrom(t) && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
 
-    static string Join(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(n => $"'{n}'")) + "]";
 }

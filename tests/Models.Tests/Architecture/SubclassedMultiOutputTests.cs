@@ -304,7 +304,7 @@ public class SubclassedMultiOutputTests
     public void A_registered_subclassed_two_output_model_saves_and_loads_with_the_same_predictions()
     {
         using var scope = NewDisposeScope();
-        using var folder = new SavingTestKit.TempFolder();
+        using var folder = new TempDir();
         var (x, sum, larger) = Data(32, 9);
         using var model = new SavedTwoHeads(units: 8);
         model.Compile("adam", ["mse", "sparse_categorical_crossentropy"], metrics: [[], ["accuracy"]]);

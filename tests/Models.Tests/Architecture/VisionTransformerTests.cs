@@ -43,7 +43,7 @@ public class VisionTransformerTests
     [Fact]
     public void The_class_token_and_position_embeddings_are_trained_and_the_model_restores_from_a_keras_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         Utils.SetRandomSeed(5);
         using var scope = NewDisposeScope();
         var config = new VitConfig(ImageSize: 8, PatchSize: 4, ProjectionDim: 16, NumHeads: 2, Depth: 1, MlpDim: 32, NumClasses: 3);

@@ -134,7 +134,7 @@ public class ConvTupleArgumentTests
         Assert.NotNull(config["pointwise_regularizer"]);
         Assert.NotNull(config["bias_regularizer"]);
 
-        using var folder = new SavingTestKit.TempFolder();
+        using var folder = new TempDir();
         var path = folder.File("separable.keras");
         model.Save(path);
         using var restored = Models.LoadModel(path);

@@ -25,8 +25,8 @@ public class BackupAndRestoreTests
         return dll;
     }
 
-    /// <summary>Runs the child; with <paramref name="killAtEpoch"/> it is SIGKILLed once it reports being inside that epoch.</summary>
-    static List<string> RunChild(string backupDir, int? killAtEpoch)
+    /// <summary>Starts the child program (Models.ResumeChild) with <paramref name="arguments"/>, its output and errors redirected.</summary>
+    internal static Process StartChild(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -35,10 +35,19 @@ public class BackupAndRestoreTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ChildDll());
-        start.ArgumentList.Add(backupDir);
-        start.ArgumentList.Add(Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.Environment["PIPELINE_RESUME_TEST_BLOCK_AT_EPOCH"] = killAtEpoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        using var child = Process.Start(start)!;
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Runs the child; with <paramref name="killAtEpoch"/> it is SIGKILLed once it reports being inside that epoch.</summary>
+    static List<string> RunChild(string backupDir, int? killAtEpoch)
+    {
+        using var child = StartChild([backupDir, Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string>
+            {
+                ["PIPELINE_RESUME_TEST_BLOCK_AT_EPOCH"] = killAtEpoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            });
         child.ErrorDataReceived += (_, _) => { };
         child.BeginErrorReadLine();
         var lines = new List<string>();
@@ -63,7 +72,7 @@ public class BackupAndRestoreTests
     [Fact]
     public void A_run_killed_in_epoch_5_resumes_at_epoch_5_and_ends_bit_identical_to_an_uninterrupted_run()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var uninterrupted = RunChild(folder.File("straight"), killAtEpoch: null);
 
         var backup = folder.File("backup");
@@ -85,7 +94,7 @@ public class BackupAndRestoreTests
     [Fact]
     public void A_backup_that_does_not_fit_the_model_is_an_error_not_a_fresh_start()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var backup = folder.File("backup");
         var (x, y) = TinyData.Blocks(32, seed: 2);
         using (var model = SequentialCnn())

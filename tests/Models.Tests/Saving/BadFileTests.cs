@@ -9,7 +9,7 @@ namespace Pipeline.Models.Tests.Saving;
 /// <summary>Damaged, foreign or unfitting files give clear errors and never a half-loaded model.</summary>
 public class BadFileTests
 {
-    static string SavedModel(TempFolder folder, string name = "good.keras")
+    static string SavedModel(TempDir folder, string name = "good.keras")
     {
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy");
@@ -25,7 +25,7 @@ public class BadFileTests
     [InlineData(0.99)]
     public void A_truncated_keras_file_is_an_error_naming_the_file(double keep)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var bytes = File.ReadAllBytes(SavedModel(folder));
         var path = folder.File("truncated.keras");
         File.WriteAllBytes(path, bytes[..(int)(bytes.Length * keep)]);
@@ -37,7 +37,7 @@ public class BadFileTests
     [Fact]
     public void A_truncated_weights_file_is_an_error_and_leaves_the_model_unchanged()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = SequentialCnn();
         var path = folder.File("w.weights.h5");
         model.SaveWeights(path);
@@ -56,7 +56,7 @@ public class BadFileTests
     [Fact]
     public void A_corrupt_keras_member_is_an_error()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var bytes = File.ReadAllBytes(SavedModel(folder));
         // Flip bytes in the middle of the stored model.weights.h5 member: the zip's CRC no longer matches.
         for (int i = bytes.Length / 2; i < bytes.Length / 2 + 64; i++) bytes[i] ^= 0x5A;
@@ -69,7 +69,7 @@ public class BadFileTests
     [Fact]
     public void A_foreign_file_says_it_is_not_a_Keras_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var path = folder.File("photo.keras");
         File.Copy(RepositoryPaths.Fixture("keras-mobilenet-catvsdog", "cat.jpg"), path);
         var e = Assert.Throws<KerasFileException>(() => Models.LoadModel(path));
@@ -91,7 +91,7 @@ public class BadFileTests
     [Fact]
     public void A_config_naming_an_unknown_layer_class_names_the_class_and_the_layer()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var source = SavedModel(folder);
         var path = folder.File("unknown.keras");
         File.Copy(source, path);
@@ -113,7 +113,7 @@ public class BadFileTests
     [Fact]
     public void Weights_that_do_not_fit_name_layer_weight_and_both_shapes_and_change_nothing()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var saved = SequentialCnn();
         var path = folder.File("w.weights.h5");
         saved.SaveWeights(path);
@@ -141,7 +141,7 @@ public class BadFileTests
     [Fact]
     public void Saving_to_an_unknown_extension_is_refused_before_anything_is_written()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = SequentialCnn();
         Assert.Throws<ArgumentException>(() => model.Save(folder.File("model.bin")));
         Assert.Throws<ArgumentException>(() => model.SaveWeights(folder.File("w.bin")));

@@ -49,7 +49,7 @@ public class DirectLoadTests
     [Fact]
     public void The_saved_Dense_kernel_is_the_Keras_layout_value_bit_for_bit()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = Mlp(1);
         var path = folder.File("mlp.weights.h5");
         model.SaveWeights(path);
@@ -74,7 +74,7 @@ public class DirectLoadTests
     [InlineData(".h5")]
     public void LoadWeights_into_an_existing_model_gives_bit_identical_weights_and_predictions(string extension)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var saved = Mlp(1);
         using var other = Mlp(2);
         var path = folder.File("mlp" + extension);
@@ -91,7 +91,7 @@ public class DirectLoadTests
     [Fact]
     public void LoadModel_of_each_format_predicts_bit_identically()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var saved = Mlp(1);
         var x = np.random.RandomState(1).randn(5, 64).astype(np.float32);
         foreach (var extension in new[] { ".keras", ".h5" })
@@ -106,7 +106,7 @@ public class DirectLoadTests
     [Fact]
     public void A_weights_file_cut_inside_its_data_is_refused_and_changes_no_weight()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var saved = Mlp(1);
         var path = folder.File("mlp.weights.h5");
         saved.SaveWeights(path);
@@ -125,7 +125,7 @@ public class DirectLoadTests
     [Fact]
     public void A_dataset_whose_bytes_lie_outside_the_file_is_refused_naming_it_and_changes_no_weight()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var saved = Mlp(1);
         var path = folder.File("mlp.weights.h5");
         saved.SaveWeights(path);

@@ -50,7 +50,7 @@ public class KerasInteropTests
     [Fact]
     public void Our_keras_file_has_Keras_3_members_config_and_weight_layout()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(32, seed: 9);
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
@@ -106,7 +106,7 @@ public class KerasInteropTests
     [Fact]
     public void Our_weights_h5_has_the_same_layout_as_the_weights_inside_our_keras_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = FunctionalCnn();
         model.SaveWeights(folder.File("f.weights.h5"));
         var weights = Layout(folder.File("f.weights.h5"))["weights"]!.AsObject();

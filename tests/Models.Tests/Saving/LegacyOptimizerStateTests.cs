@@ -65,7 +65,7 @@ public class LegacyOptimizerStateTests
     [Fact]
     public void Our_h5_names_the_state_as_Keras_2_11_and_later_do_in_Keras_order()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(16, seed: 2);
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy");
@@ -88,7 +88,7 @@ public class LegacyOptimizerStateTests
     [Fact]
     public void State_of_another_optimizer_is_skipped_with_Keras_warning_and_the_weights_still_load()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(32, seed: 4);
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy");

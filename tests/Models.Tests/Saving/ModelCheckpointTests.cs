@@ -8,7 +8,7 @@ public class ModelCheckpointTests
     [Fact]
     public void Writes_one_loadable_file_per_epoch_named_from_the_template()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(48, seed: 4);
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
@@ -23,7 +23,7 @@ public class ModelCheckpointTests
     [Fact]
     public void Save_best_only_keeps_the_weights_of_the_best_epoch()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(48, seed: 6);
         using var model = SequentialCnn();
         model.Compile("sgd", "sparse_categorical_crossentropy", ["accuracy"]);
@@ -43,7 +43,7 @@ public class ModelCheckpointTests
     [Fact]
     public void Save_freq_saves_every_n_batches_with_the_batch_in_the_name()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(64, seed: 8);
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy");

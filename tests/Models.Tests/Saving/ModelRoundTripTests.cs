@@ -25,7 +25,7 @@ public class ModelRoundTripTests
     [MemberData(nameof(Kinds))]
     public void A_trained_model_restores_with_bit_identical_predictions_and_evaluation(string kind, string extension)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         Utils.SetRandomSeed(7);
         var (x, y) = TinyData.Blocks(48, seed: 3);
         using var model = Make(kind);
@@ -50,7 +50,7 @@ public class ModelRoundTripTests
     [InlineData("subclassed")]
     public void Training_continues_after_a_restore_exactly_as_without_one(string kind)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(48, seed: 5);
 
         // One model trains 2 epochs and is saved; it then goes on for 2 more, and so does the copy loaded from the file.
@@ -81,7 +81,7 @@ public class ModelRoundTripTests
     {
         // Nadam also carries a scalar (Keras's u_product) after its per-weight state: without it a resumed run drifts.
         // Keras 2 .h5 files keep the state in optimizer_weights (LegacyOptimizerStateTests has the layout).
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(48, seed: 5);
         using var model = SequentialCnn();
         model.Compile(optimizer, "sparse_categorical_crossentropy");
@@ -99,7 +99,7 @@ public class ModelRoundTripTests
     [Fact]
     public void Weights_files_round_trip_in_both_layouts_and_SaveWeights_keeps_the_optimizer_state()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = TinyData.Blocks(32, seed: 1);
         using var model = SequentialCnn();
         model.Compile("adam", "sparse_categorical_crossentropy");

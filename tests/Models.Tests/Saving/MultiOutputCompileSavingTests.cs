@@ -56,7 +56,7 @@ public class MultiOutputCompileSavingTests
     [MemberData(nameof(FormsAndFormats))]
     public void Losses_loss_weights_and_metrics_are_written_in_the_structure_they_were_compiled_with(string form, string extension)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = TwoInputTwoOutput.Build();
         Compile(model, form);
         var path = folder.File("model" + extension);
@@ -94,7 +94,7 @@ public class MultiOutputCompileSavingTests
     [MemberData(nameof(FormsAndFormats))]
     public void Training_continues_after_a_restore_exactly_as_without_one(string form, string extension)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = Data(64, seed: 11);
         // One model trains 2 epochs and is saved; it then goes on for 2 more, and so does the copy loaded from the file.
         using var model = TwoInputTwoOutput.Build();
@@ -140,7 +140,7 @@ public class MultiOutputCompileSavingTests
     [InlineData(Keras2ListConfig, "list")]
     public void A_Keras_2_training_config_with_losses_per_output_compiles_the_loaded_model(string trainingConfig, string form)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (x, y) = Data(48, seed: 12);
         using var model = TwoInputTwoOutput.Build();
         Compile(model, form);
@@ -166,7 +166,7 @@ public class MultiOutputCompileSavingTests
     {
         // Keras 3: a list has one entry (a metric, a list of them or null) per output. Keras 2: a list of lists is per
         // output, a flat list is for every output.
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = TwoInputTwoOutput.Build();
         Compile(model, "list");
         var path = folder.File("model" + extension);
@@ -187,7 +187,7 @@ public class MultiOutputCompileSavingTests
     public void One_loss_for_several_outputs_writes_the_metrics_once_per_output_and_reads_them_back(string extension)
     {
         // Keras 3 reads a metrics list as one entry per output, so ["accuracy"] alone would not fit two outputs.
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = TwoInputTwoOutput.Build();
         model.Compile("adam", "mse", ["accuracy"]);
         var path = folder.File("model" + extension);
@@ -215,7 +215,7 @@ public class MultiOutputCompileSavingTests
     [InlineData(".keras")]
     public void A_loss_dictionary_naming_an_unknown_output_is_an_error_naming_the_file_and_the_output(string extension)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = TwoInputTwoOutput.Build();
         Compile(model, "dictionary");
         var path = folder.File("model" + extension);
@@ -239,7 +239,7 @@ public class MultiOutputCompileSavingTests
     [Fact]
     public void A_loss_list_of_the_wrong_length_is_an_error_naming_both_counts()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         using var model = TwoInputTwoOutput.Build();
         Compile(model, "list");
         var path = folder.File("model.keras");

@@ -6,24 +6,9 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Models.Tests.Saving;
 
-/// <summary>Temporary folders, small models of the three kinds, and exact comparisons for the saving tests.</summary>
+/// <summary>Small models of the three kinds, a python3 runner, and exact comparisons for the saving tests (temporary folders: TempDir).</summary>
 internal static class SavingTestKit
 {
-    /// <summary>A fresh folder under the temp directory, deleted by Dispose.</summary>
-    internal sealed class TempFolder : IDisposable
-    {
-        public TempFolder() => Directory.CreateDirectory(Path);
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"saving-tests-{Guid.NewGuid():N}");
-
-        public string File(string name) => System.IO.Path.Combine(Path, name);
-
-        public void Dispose()
-        {
-            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-        }
-    }
-
     internal static Sequential SequentialCnn() => new(
     [
         new Input([8, 8, 1]),
