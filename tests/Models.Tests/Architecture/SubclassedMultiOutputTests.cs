@@ -69,7 +69,7 @@ public class SubclassedMultiOutputTests
         foreach (var (e, a) in keys)
         {
             Assert.Equal(expected[e].Count, actual[a].Count);
-            for (int i = 0; i < expected[e].Count; i++) Assert.Equal(expected[e][i], actual[a][i], 5);
+            for (int i = 0; i < expected[e].Count; i++) Assert.Equal(expected[e][i], actual[a][i], 1e-5);
         }
     }
 
@@ -99,7 +99,7 @@ public class SubclassedMultiOutputTests
 
         var scores = model.Evaluate([vx], [vsum, vlarger], verbose: 0);
         var twinScores = twin.Evaluate([vx], [vsum, vlarger], verbose: 0);
-        Assert.Equal(twinScores["larger_loss"], scores["output_2_loss"], 5);
+        Assert.Equal(twinScores["larger_loss"], scores["output_2_loss"], 1e-5);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class SubclassedMultiOutputTests
         Assert.Equal(["loss", "larger_loss", "sum_loss", "larger_accuracy"], actual.Keys);
         AssertSameSeries(expected, actual, [("loss", "loss"), ("sum_loss", "sum_loss"), ("larger_loss", "larger_loss"), ("larger_accuracy", "larger_accuracy")]);
         var result = model.Evaluate([x], [larger, sum], verbose: 0);
-        Assert.Equal(0.5 * result["sum_loss"] + 2.0 * result["larger_loss"], result["loss"], 4);
+        Assert.Equal(0.5 * result["sum_loss"] + 2.0 * result["larger_loss"], result["loss"], 1e-4);
     }
 
     [Fact]

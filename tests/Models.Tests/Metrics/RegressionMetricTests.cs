@@ -18,10 +18,10 @@ public class RegressionMetricTests
         using var scope = NewDisposeScope();
         var m = new MeanSquaredError();
         m.UpdateState(Labels(), Predictions());
-        Assert.Equal((2.5 + 4.5) / 2, m.Result(), 6);
+        Assert.Equal((2.5 + 4.5) / 2, m.Result(), 1e-6);
         m.UpdateState(Labels(), Predictions(), sampleWeight: tensor(new[] { 3f, 0f }));
         // Weights so far: 1, 1, 3, 0.
-        Assert.Equal((2.5 + 4.5 + 3 * 2.5) / 5, m.Result(), 6);
+        Assert.Equal((2.5 + 4.5 + 3 * 2.5) / 5, m.Result(), 1e-6);
         m.ResetState();
         Assert.Equal(0, m.Result());
     }
@@ -32,7 +32,7 @@ public class RegressionMetricTests
         using var scope = NewDisposeScope();
         var m = new MeanAbsoluteError();
         m.UpdateState(Labels().to_type(ScalarType.Int64), Predictions());
-        Assert.Equal(1.5, m.Result(), 6);
+        Assert.Equal(1.5, m.Result(), 1e-6);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class RegressionMetricTests
         var m = new RootMeanSquaredError();
         m.UpdateState(Labels()[..1], Predictions()[..1]);   // 2.5
         m.UpdateState(Labels()[1..], Predictions()[1..]);   // 4.5
-        Assert.Equal(Math.Sqrt(3.5), m.Result(), 6);
+        Assert.Equal(Math.Sqrt(3.5), m.Result(), 1e-6);
         Assert.NotEqual((Math.Sqrt(2.5) + Math.Sqrt(4.5)) / 2, m.Result(), 6);
     }
 
@@ -59,8 +59,8 @@ public class RegressionMetricTests
         Assert.Equal(["loss", "mae", "mse", "root_mean_squared_error"], model.MetricsNames);
         // Without regularization the "mse" metric and the mse loss average the same per-sample values.
         for (int e = 0; e < 2; e++)
-            Assert.Equal(history["loss"][e], history["mse"][e], 4);
+            Assert.Equal(history["loss"][e], history["mse"][e], 1e-4);
         var evaluation = model.Evaluate(x, y, verbose: 0);
-        Assert.Equal(Math.Sqrt(evaluation["mse"]), evaluation["root_mean_squared_error"], 4);
+        Assert.Equal(Math.Sqrt(evaluation["mse"]), evaluation["root_mean_squared_error"], 1e-4);
     }
 }
